@@ -1,0 +1,186 @@
+package io.tensorpool.shm;
+
+import io.tensorpool.codecs.wire.Dtype;
+import io.tensorpool.codecs.wire.MajorOrder;
+import io.tensorpool.codecs.wire.ProgressUnit;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A zero-copy view of one validated frame: header fields copied out of the slot and the payload still in shared
+ * memory. Reused for every frame; valid only until the handler returns. The payload may be overwritten by the
+ * producer at any time (lossy overwrite), so a reader that keeps bytes must confirm them with
+ * {@link #stillCommitted()} after reading, or use {@link #copyPayloadTo(MutableDirectBuffer, int)} which does so.
+ */
+public final class FrameView
+{
+    final int[] dims = new int[ShmLayout.MAX_DIMS];
+    final int[] strides = new int[ShmLayout.MAX_DIMS];
+    final long[] effectiveStrides = new long[ShmLayout.MAX_DIMS];
+    final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
+
+    int streamId;
+    long epoch;
+    long seq;
+    int headerIndex;
+    long seqCommit;
+    long timestampNs;
+    long metaVersion;
+    int valuesLen;
+    int poolId;
+    short dtypeRaw;
+    short majorOrderRaw;
+    int ndims;
+    short progressUnitRaw;
+    long progressStrideBytes;
+    HeaderRing ring;
+
+    public int streamId()
+    {
+        return streamId;
+    }
+
+    public long epoch()
+    {
+        return epoch;
+    }
+
+    /** Logical sequence: {@code seq_commit >> 1} (Wire §8.2). */
+    public long seq()
+    {
+        return seq;
+    }
+
+    public int headerIndex()
+    {
+        return headerIndex;
+    }
+
+    /** Producer timestamp, CLOCK_MONOTONIC nanoseconds by default (Wire §15.7). */
+    public long timestampNs()
+    {
+        return timestampNs;
+    }
+
+    /** The {@code DataSourceMeta} version this frame refers to (unsigned u32 in a long). */
+    public long metaVersion()
+    {
+        return metaVersion;
+    }
+
+    public int valuesLength()
+    {
+        return valuesLen;
+    }
+
+    public int poolId()
+    {
+        return poolId;
+    }
+
+    public short dtypeRaw()
+    {
+        return dtypeRaw;
+    }
+
+    public Dtype dtype()
+    {
+        return Dtype.get(dtypeRaw);
+    }
+
+    public MajorOrder majorOrder()
+    {
+        return MajorOrder.get(majorOrderRaw);
+    }
+
+    public ProgressUnit progressUnit()
+    {
+        return ProgressUnit.get(progressUnitRaw);
+    }
+
+    public long progressStrideBytes()
+    {
+        return progressStrideBytes;
+    }
+
+    public int ndims()
+    {
+        return ndims;
+    }
+
+    public int dim(final int i)
+    {
+        checkDim(i);
+        return dims[i];
+    }
+
+    /** The stride as written (0 = inferred contiguous). */
+    public int declaredStride(final int i)
+    {
+        checkDim(i);
+        return strides[i];
+    }
+
+    /** The byte stride in force, explicit or inferred. */
+    public long stride(final int i)
+    {
+        checkDim(i);
+        return effectiveStrides[i];
+    }
+
+    /** Number of elements (product of dims). */
+    public long elementCount()
+    {
+        long count = 1;
+        for (int i = 0; i < ndims; i++)
+        {
+            count *= dims[i];
+        }
+        return count;
+    }
+
+    /** The payload bytes {@code [0, valuesLength)} in shared memory; read-only by contract. */
+    public UnsafeBuffer payload()
+    {
+        return payload;
+    }
+
+    /** True if the slot still holds this committed frame: re-check after reading the payload (Wire §8.3 step 4). */
+    public boolean stillCommitted()
+    {
+        return ring != null && ring.seqCommitAcquire(headerIndex) == seqCommit;
+    }
+
+    /**
+     * Copy the payload out and confirm it was stable while copying.
+     *
+     * @return true if the copied bytes are the committed frame, false if it was overwritten meanwhile.
+     */
+    public boolean copyPayloadTo(final MutableDirectBuffer dst, final int dstOffset)
+    {
+        dst.putBytes(dstOffset, payload, 0, valuesLen);
+        java.lang.invoke.VarHandle.loadLoadFence();
+        return stillCommitted();
+    }
+
+    private void checkDim(final int i)
+    {
+        if (i < 0 || i >= ndims)
+        {
+            throw new IndexOutOfBoundsException("dimension " + i + " of a " + ndims + "-d tensor");
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        final StringBuilder sb = new StringBuilder("FrameView{stream=").append(streamId).append(" epoch=")
+            .append(epoch).append(" seq=").append(seq).append(" index=").append(headerIndex).append(" len=")
+            .append(valuesLen).append(" dtype=").append(dtype()).append(" shape=[");
+        for (int i = 0; i < ndims; i++)
+        {
+            sb.append(i == 0 ? "" : ",").append(dims[i]);
+        }
+        return sb.append("]}").toString();
+    }
+}

@@ -1,0 +1,20 @@
+package io.tensorpool.shm;
+
+/**
+ * A region URI, path, file or superblock failed validation. Messages name the rule and the offending value; the
+ * region must not be mapped or, if mapped, must not be consumed (Wire §15.22).
+ */
+public class ShmValidationException extends RuntimeException
+{
+    private static final long serialVersionUID = 1L;
+
+    public ShmValidationException(final String message)
+    {
+        super(message);
+    }
+
+    public ShmValidationException(final String message, final Throwable cause)
+    {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,133 @@
+package io.tensorpool.shm;
+
+import io.tensorpool.codecs.wire.MessageHeaderEncoder;
+import io.tensorpool.tensor.TensorLayoutRules;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.VarHandle;
+
+import static io.tensorpool.shm.ShmLayout.*;
+
+/**
+ * Producer write path (Wire §8.3, §15.18): claim a slot for sequence {@code seq} (IN-PROGRESS with release, then a
+ * store-store fence), let the caller write the payload in place, then write the whole header and store COMMITTED with
+ * release. Single writer per stream; no allocation.
+ */
+public final class SlotWriter
+{
+    /** {@link #claim} result: no pool is large enough; the frame must be dropped (Wire §9). */
+    public static final int NO_POOL_FITS = -1;
+    /** {@link #claim} result: a claim is already open. */
+    public static final int CLAIM_OPEN = -2;
+
+    private final StreamRegions regions;
+    private final HeaderRing ring;
+    private final UnsafeBuffer header;
+    private final long[] scratchStrides = new long[MAX_DIMS];
+    private boolean claimOpen;
+
+    public SlotWriter(final StreamRegions regions)
+    {
+        this.regions = regions;
+        this.ring = regions.headerRing();
+        this.header = ring.buffer();
+    }
+
+    public StreamRegions regions()
+    {
+        return regions;
+    }
+
+    /**
+     * Claim the slot for {@code seq} with room for {@code length} payload bytes.
+     *
+     * @return the header index, or {@link #NO_POOL_FITS} / {@link #CLAIM_OPEN}.
+     */
+    public int claim(final long seq, final int length, final FrameClaim claim)
+    {
+        if (claimOpen)
+        {
+            return CLAIM_OPEN;
+        }
+        final int poolIndex = regions.selectPool(length & 0xFFFF_FFFFL);
+        if (poolIndex == StreamRegions.NO_POOL || length < 0)
+        {
+            return NO_POOL_FITS;
+        }
+        final int index = ring.indexOf(seq);
+        final int base = ring.slotOffset(index);
+        header.putLongRelease(base + SLOT_SEQ_COMMIT_OFFSET, SeqCommit.inProgress(seq));
+        // no payload or header store may become visible before IN-PROGRESS (SPEC_DECISIONS, seqlock ordering)
+        VarHandle.storeStoreFence();
+
+        claimOpen = true;
+        claim.writer = this;
+        claim.seq = seq;
+        claim.headerIndex = index;
+        claim.poolIndex = poolIndex;
+        claim.length = length;
+        claim.ndims = 0;
+        regions.pool(poolIndex).wrapSlot(claim.payload, index, length);
+        return index;
+    }
+
+    int commit(final FrameClaim claim)
+    {
+        claimOpen = false;
+        final int layout = TensorLayoutRules.validate(claim.dtype, claim.majorOrder, claim.ndims, claim.dims,
+            claim.strides, claim.progressUnit, claim.progressStrideBytes & 0xFFFF_FFFFL, claim.length,
+            scratchStrides);
+        if (layout != TensorLayoutRules.OK)
+        {
+            return layout;
+        }
+        final PayloadPool pool = regions.pool(claim.poolIndex);
+        final int base = ring.slotOffset(claim.headerIndex);
+        header.putInt(base + SLOT_VALUES_LEN_OFFSET, claim.length);
+        header.putInt(base + SLOT_PAYLOAD_SLOT_OFFSET, claim.headerIndex);
+        header.putShort(base + SLOT_POOL_ID_OFFSET, (short)pool.poolId());
+        header.putInt(base + SLOT_PAYLOAD_OFFSET_OFFSET, 0);
+        header.putLong(base + SLOT_TIMESTAMP_OFFSET, claim.timestampNs);
+        header.putInt(base + SLOT_META_VERSION_OFFSET, (int)claim.metaVersion);
+        header.setMemory(base + SLOT_PAD_OFFSET, SLOT_HEADER_BLOCK_LENGTH - SLOT_PAD_OFFSET, (byte)0);
+        header.putInt(base + SLOT_HEADER_BYTES_LENGTH_OFFSET, TENSOR_HEADER_BYTES_LENGTH);
+
+        final int embedded = base + SLOT_EMBEDDED_HEADER_OFFSET;
+        header.putShort(embedded + MessageHeaderEncoder.blockLengthEncodingOffset(), (short)TH_BLOCK_LENGTH);
+        header.putShort(embedded + MessageHeaderEncoder.templateIdEncodingOffset(), (short)TH_TEMPLATE_ID);
+        header.putShort(embedded + MessageHeaderEncoder.schemaIdEncodingOffset(), (short)WIRE_SCHEMA_ID);
+        header.putShort(embedded + MessageHeaderEncoder.versionEncodingOffset(), (short)WIRE_SCHEMA_VERSION);
+
+        final int th = base + SLOT_TENSOR_HEADER_OFFSET;
+        header.setMemory(th, TH_BLOCK_LENGTH, (byte)0);
+        header.putShort(th + TH_DTYPE_OFFSET, claim.dtype);
+        header.putShort(th + TH_MAJOR_ORDER_OFFSET, claim.majorOrder);
+        header.putByte(th + TH_NDIMS_OFFSET, (byte)claim.ndims);
+        header.putByte(th + TH_PROGRESS_UNIT_OFFSET, (byte)claim.progressUnit);
+        header.putInt(th + TH_PROGRESS_STRIDE_OFFSET,
+            claim.progressUnit == TensorLayoutRules.PROGRESS_NONE ? 0 : claim.progressStrideBytes);
+        for (int i = 0; i < claim.ndims; i++)
+        {
+            header.putInt(th + TH_DIMS_OFFSET + i * 4, claim.dims[i]);
+            header.putInt(th + TH_STRIDES_OFFSET + i * 4, claim.strides[i]);
+        }
+
+        header.putLongRelease(base + SLOT_SEQ_COMMIT_OFFSET, SeqCommit.committed(claim.seq));
+        return TensorLayoutRules.OK;
+    }
+
+    void abort(final FrameClaim claim)
+    {
+        claimOpen = false;
+    }
+
+    /** Refresh the activity timestamp of every region of the stream (Wire §7.1). */
+    public void refreshActivity(final long nowNs)
+    {
+        Superblock.refreshActivity(ring.buffer(), nowNs);
+        for (int i = 0; i < regions.poolCount(); i++)
+        {
+            Superblock.refreshActivity(regions.pool(i).region().buffer(), nowNs);
+        }
+    }
+}

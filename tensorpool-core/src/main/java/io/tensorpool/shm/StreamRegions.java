@@ -1,0 +1,118 @@
+package io.tensorpool.shm;
+
+import org.agrona.CloseHelper;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The header ring and payload pools of one stream at one epoch, as owned by a producer or mapped by a consumer.
+ * Pools are kept sorted by stride so selection is "smallest stride that fits" (Wire §9).
+ */
+public final class StreamRegions implements AutoCloseable
+{
+    public static final int NO_POOL = -1;
+
+    private final int streamId;
+    private final long epoch;
+    private final HeaderRing headerRing;
+    private final PayloadPool[] poolsByStride;
+
+    public StreamRegions(final MappedRegion headerRegion, final List<MappedRegion> poolRegions)
+    {
+        if (poolRegions.isEmpty())
+        {
+            throw new ShmValidationException("a stream needs at least one payload pool");
+        }
+        this.streamId = headerRegion.spec().streamId();
+        this.epoch = headerRegion.spec().epoch();
+        this.headerRing = new HeaderRing(headerRegion);
+        final List<PayloadPool> pools = new ArrayList<>();
+        for (final MappedRegion region : poolRegions)
+        {
+            if (region.spec().nslots() != headerRing.nslots())
+            {
+                throw new ShmValidationException("payload pool " + region.spec().poolId() + " has nslots " +
+                    region.spec().nslots() + " but the header ring has " + headerRing.nslots() + " (Wire §15.5)");
+            }
+            for (final PayloadPool existing : pools)
+            {
+                if (existing.poolId() == region.spec().poolId())
+                {
+                    throw new ShmValidationException("duplicate pool_id " + existing.poolId());
+                }
+            }
+            pools.add(new PayloadPool(region));
+        }
+        pools.sort(Comparator.comparingInt(PayloadPool::strideBytes));
+        this.poolsByStride = pools.toArray(new PayloadPool[0]);
+    }
+
+    public int streamId()
+    {
+        return streamId;
+    }
+
+    public long epoch()
+    {
+        return epoch;
+    }
+
+    public HeaderRing headerRing()
+    {
+        return headerRing;
+    }
+
+    public int poolCount()
+    {
+        return poolsByStride.length;
+    }
+
+    /** Pools in ascending stride order. */
+    public PayloadPool pool(final int index)
+    {
+        return poolsByStride[index];
+    }
+
+    /** Wire §9: index of the smallest pool with {@code stride >= length}, or {@link #NO_POOL}. */
+    public int selectPool(final long length)
+    {
+        for (int i = 0; i < poolsByStride.length; i++)
+        {
+            if ((poolsByStride[i].strideBytes() & 0xFFFF_FFFFL) >= length)
+            {
+                return i;
+            }
+        }
+        return NO_POOL;
+    }
+
+    /** The pool with {@code poolId}, or null; linear because streams have a handful of pools. */
+    public PayloadPool poolById(final int poolId)
+    {
+        for (final PayloadPool pool : poolsByStride)
+        {
+            if (pool.poolId() == poolId)
+            {
+                return pool;
+            }
+        }
+        return null;
+    }
+
+    public int maxStride()
+    {
+        return poolsByStride[poolsByStride.length - 1].strideBytes();
+    }
+
+    @Override
+    public void close()
+    {
+        final List<AutoCloseable> all = new ArrayList<>();
+        all.add(headerRing.region());
+        Arrays.stream(poolsByStride).forEach(p -> all.add(p.region()));
+        CloseHelper.closeAll(all);
+    }
+}

@@ -1,0 +1,186 @@
+package io.tensorpool.tensor;
+
+import io.tensorpool.shm.ShmLayout;
+
+/**
+ * The TensorHeader rules a frame must satisfy to be delivered (Wire §8.2, §10.2.2, §15.8). Allocation-free: the
+ * validator returns a reason code, and {@link #describe(int)} turns it into text only when someone asks.
+ */
+public final class TensorLayoutRules
+{
+    public static final int OK = 0;
+    public static final int NDIMS_OUT_OF_RANGE = 1;
+    public static final int UNKNOWN_DTYPE = 2;
+    public static final int UNKNOWN_MAJOR_ORDER = 3;
+    public static final int UNKNOWN_PROGRESS_UNIT = 4;
+    public static final int NEGATIVE_DIM = 5;
+    public static final int NEGATIVE_STRIDE = 6;
+    public static final int MIXED_ZERO_STRIDES = 7;
+    public static final int STRIDES_OVERLAP_OR_CONTRADICT_ORDER = 8;
+    public static final int MAJOR_ORDER_REQUIRED = 9;
+    public static final int PROGRESS_STRIDE_ZERO = 10;
+    public static final int PROGRESS_STRIDE_INCONSISTENT = 11;
+    public static final int EXTENT_EXCEEDS_VALUES_LEN = 12;
+
+    private static final String[] REASONS =
+    {
+        "ok",
+        "ndims outside 1..8",
+        "dtype not in the v1.1 registry",
+        "major_order not in the v1.1 registry",
+        "progress_unit not in the v1.1 registry",
+        "negative dim",
+        "negative stride",
+        "strides mix zero (inferred) and explicit values",
+        "strides overlap or contradict major_order",
+        "major_order UNKNOWN with more than one dimension",
+        "progress_unit set but progress_stride_bytes is 0",
+        "progress_stride_bytes differs from the row/column stride",
+        "tensor extent exceeds values_len_bytes",
+    };
+
+    public static final short MAJOR_ORDER_UNKNOWN = 0;
+    public static final short MAJOR_ORDER_ROW = 1;
+    public static final short MAJOR_ORDER_COLUMN = 2;
+    public static final short PROGRESS_NONE = 0;
+    public static final short PROGRESS_ROWS = 1;
+    public static final short PROGRESS_COLUMNS = 2;
+
+    private TensorLayoutRules()
+    {
+    }
+
+    public static String describe(final int reason)
+    {
+        return reason >= 0 && reason < REASONS.length ? REASONS[reason] : "unknown reason " + reason;
+    }
+
+    /**
+     * Validate a tensor description. Only indices below {@code ndims} are read (Wire §8.2: consumers ignore the
+     * rest).
+     *
+     * @param effectiveStrides receives the byte strides actually in force (explicit or inferred contiguous); must
+     *                         have room for {@link ShmLayout#MAX_DIMS} entries.
+     * @return {@link #OK} or a reason code.
+     */
+    public static int validate(
+        final short dtypeRaw,
+        final short majorOrderRaw,
+        final int ndims,
+        final int[] dims,
+        final int[] strides,
+        final short progressUnitRaw,
+        final long progressStrideBytes,
+        final long valuesLenBytes,
+        final long[] effectiveStrides)
+    {
+        if (ndims < 1 || ndims > ShmLayout.MAX_DIMS)
+        {
+            return NDIMS_OUT_OF_RANGE;
+        }
+        final int elementSize = ElementTypes.elementSize(dtypeRaw);
+        if (elementSize < 0)
+        {
+            return UNKNOWN_DTYPE;
+        }
+        if (majorOrderRaw < MAJOR_ORDER_UNKNOWN || majorOrderRaw > MAJOR_ORDER_COLUMN)
+        {
+            return UNKNOWN_MAJOR_ORDER;
+        }
+        if (progressUnitRaw < PROGRESS_NONE || progressUnitRaw > PROGRESS_COLUMNS)
+        {
+            return UNKNOWN_PROGRESS_UNIT;
+        }
+        if (majorOrderRaw == MAJOR_ORDER_UNKNOWN && ndims > 1)
+        {
+            return MAJOR_ORDER_REQUIRED;
+        }
+
+        int zeroStrides = 0;
+        for (int i = 0; i < ndims; i++)
+        {
+            if (dims[i] < 0)
+            {
+                return NEGATIVE_DIM;
+            }
+            if (strides[i] < 0)
+            {
+                return NEGATIVE_STRIDE;
+            }
+            if (strides[i] == 0)
+            {
+                zeroStrides++;
+            }
+        }
+        if (zeroStrides != 0 && zeroStrides != ndims)
+        {
+            return MIXED_ZERO_STRIDES;
+        }
+
+        final boolean columnMajor = majorOrderRaw == MAJOR_ORDER_COLUMN;
+        if (zeroStrides == ndims)
+        {
+            inferContiguous(elementSize, columnMajor, ndims, dims, effectiveStrides);
+        }
+        else
+        {
+            for (int i = 0; i < ndims; i++)
+            {
+                effectiveStrides[i] = strides[i];
+            }
+            // innermost first: each stride must cover the full extent of the next-faster dimension
+            long required = elementSize;
+            for (int k = 0; k < ndims; k++)
+            {
+                final int i = columnMajor ? k : ndims - 1 - k;
+                if (effectiveStrides[i] < required)
+                {
+                    return STRIDES_OVERLAP_OR_CONTRADICT_ORDER;
+                }
+                required = effectiveStrides[i] * (long)Math.max(dims[i], 1);
+            }
+        }
+
+        long extent = elementSize;
+        boolean empty = false;
+        for (int i = 0; i < ndims; i++)
+        {
+            if (dims[i] == 0)
+            {
+                empty = true;
+            }
+            extent += (long)(dims[i] - 1) * effectiveStrides[i];
+        }
+        if (!empty && extent > valuesLenBytes)
+        {
+            return EXTENT_EXCEEDS_VALUES_LEN;
+        }
+
+        if (progressUnitRaw != PROGRESS_NONE)
+        {
+            if (progressStrideBytes == 0)
+            {
+                return PROGRESS_STRIDE_ZERO;
+            }
+            final long unitStride = progressUnitRaw == PROGRESS_ROWS ? effectiveStrides[0] : effectiveStrides[ndims - 1];
+            if (progressStrideBytes != unitStride)
+            {
+                return PROGRESS_STRIDE_INCONSISTENT;
+            }
+        }
+        return OK;
+    }
+
+    /** Contiguous strides for a shape in the given order. */
+    public static void inferContiguous(
+        final int elementSize, final boolean columnMajor, final int ndims, final int[] dims, final long[] out)
+    {
+        long stride = elementSize;
+        for (int k = 0; k < ndims; k++)
+        {
+            final int i = columnMajor ? k : ndims - 1 - k;
+            out[i] = stride;
+            stride *= Math.max(dims[i], 1);
+        }
+    }
+}
