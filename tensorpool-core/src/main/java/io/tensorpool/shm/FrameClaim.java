@@ -157,7 +157,7 @@ public final class FrameClaim
      */
     public int commit()
     {
-        return writer.commit(this);
+        return writer().commit(this);
     }
 
     /**
@@ -167,6 +167,15 @@ public final class FrameClaim
      */
     public void abort()
     {
-        writer.abort(this);
+        writer().abort(this);
+    }
+
+    private SlotWriter writer()
+    {
+        if (writer == null)
+        {
+            throw new IllegalStateException("this FrameClaim was never claimed by a SlotWriter");
+        }
+        return writer;
     }
 }
