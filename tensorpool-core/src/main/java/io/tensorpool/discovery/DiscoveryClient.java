@@ -12,6 +12,7 @@ import io.tensorpool.shm.ShmLayout;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -292,10 +293,25 @@ public final class DiscoveryClient implements AutoCloseable
 
     private int encode(final ExpandableArrayBuffer buffer, final long requestId, final DiscoveryQuery query)
     {
+        return encodeRequest(requestEncoder, headerEncoder, buffer, requestId, ctx.clientId(),
+            ctx.responseStreamId(), responseChannelBytes, query);
+    }
+
+    /** Encode a {@code DiscoveryRequest} (Discovery §5.1, §15); returns the length including the message header. */
+    static int encodeRequest(
+        final DiscoveryRequestEncoder requestEncoder,
+        final MessageHeaderEncoder headerEncoder,
+        final MutableDirectBuffer buffer,
+        final long requestId,
+        final int clientId,
+        final int responseStreamId,
+        final byte[] responseChannel,
+        final DiscoveryQuery query)
+    {
         final DiscoveryRequestEncoder encoder = requestEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .requestId(requestId)
-            .clientId(ctx.clientId() & 0xFFFF_FFFFL)
-            .responseStreamId(ctx.responseStreamId() & 0xFFFF_FFFFL)
+            .clientId(clientId & 0xFFFF_FFFFL)
+            .responseStreamId(responseStreamId & 0xFFFF_FFFFL)
             .streamId(query.streamId() & 0xFFFF_FFFFL)
             .producerId(query.producerId() & 0xFFFF_FFFFL)
             .dataSourceId(query.dataSourceIdRaw());
@@ -305,7 +321,7 @@ public final class DiscoveryClient implements AutoCloseable
             final byte[] bytes = WireText.toBytes("tag", tag);
             tags.next().putTag(bytes, 0, bytes.length);
         }
-        encoder.putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
+        encoder.putResponseChannel(responseChannel, 0, responseChannel.length);
         final byte[] name = WireText.toBytes("dataSourceName", query.dataSourceName());
         encoder.putDataSourceName(name, 0, name.length);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();

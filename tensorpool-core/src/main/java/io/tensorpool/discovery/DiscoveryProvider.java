@@ -360,7 +360,8 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
     private int sendPending(final long nowNs)
     {
         int work = 0;
-        for (int i = pending.size() - 1; i >= 0; i--)
+        // Oldest first, so responses to one endpoint leave in request order.
+        for (int i = 0; i < pending.size(); i++)
         {
             final PendingResponse response = pending.get(i);
             final ResponseEndpoints.Endpoint endpoint = response.endpoint;
@@ -404,9 +405,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             }
             if (done)
             {
-                final int last = pending.size() - 1;
-                pending.set(i, pending.get(last));
-                pending.remove(last);
+                pending.remove(i--);
                 endpoints.release(endpoint);
                 endpoint.lastUsedNs = nowNs;
                 response.endpoint = null;
