@@ -187,7 +187,7 @@ public final class TensorPoolSinkBuilder<T>
         }
         if (deliveryGuarantee != DeliveryGuarantee.NONE)
         {
-            throw new IllegalArgumentException("delivery guarantee " + deliveryGuarantee + " is not possible: the " +
+            throw new IllegalArgumentException("delivery guarantee " + deliveryGuarantee.name() + " is not possible: the " +
                 "ring overwrites its oldest slot and has no commit phase, so the sink is at-most-once (NONE)");
         }
         final StreamAssignment assignment = streamAssignment();
