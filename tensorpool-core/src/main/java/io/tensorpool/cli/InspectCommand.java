@@ -85,7 +85,7 @@ final class InspectCommand implements Callable<Integer>
         {
             final JsonNode sb = region.get("superblock");
             out.println(region.get("path").asText());
-            out.println("  " + fields(sb));
+            out.println("  superblock: " + fields(sb));
             final JsonNode slots = region.get("slots");
             if (slots == null)
             {
