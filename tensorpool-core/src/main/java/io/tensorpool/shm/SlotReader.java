@@ -15,6 +15,7 @@ import static io.tensorpool.shm.ShmLayout.*;
  */
 public final class SlotReader
 {
+    /** The frame is valid: read the payload, then confirm with {@link FrameView#stillCommitted()}. */
     public static final int OK = 0;
     /** Header index outside the mapped ring. */
     public static final int INDEX_OUT_OF_RANGE = 1;
@@ -52,6 +53,9 @@ public final class SlotReader
     private final UnsafeBuffer headerBuffer;
     private int lastLayoutReason;
 
+    /**
+     * @param regions the consumer's mapping of one stream at one epoch.
+     */
     public SlotReader(final StreamRegions regions)
     {
         this.regions = regions;
@@ -59,6 +63,7 @@ public final class SlotReader
         this.headerBuffer = ring.buffer();
     }
 
+    /** Text for a status, for logs and errors (not for the per-frame path). */
     public static String describe(final int status)
     {
         return status >= 0 && status < STATUS_TEXT.length ? STATUS_TEXT[status] : "unknown status " + status;
@@ -70,6 +75,7 @@ public final class SlotReader
         return status == NOT_COMMITTED || status == OVERWRITTEN || status == TORN;
     }
 
+    /** The mapping this reader reads. */
     public StreamRegions regions()
     {
         return regions;
