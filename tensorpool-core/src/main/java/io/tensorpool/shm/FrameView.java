@@ -19,6 +19,8 @@ public final class FrameView
     final int[] dims = new int[ShmLayout.MAX_DIMS];
     final int[] strides = new int[ShmLayout.MAX_DIMS];
     final long[] effectiveStrides = new long[ShmLayout.MAX_DIMS];
+    private static final byte[] EMPTY = new byte[0];
+
     final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
 
     int streamId;
@@ -181,6 +183,14 @@ public final class FrameView
     {
         dst.putBytes(dstOffset, payload, 0, valuesLen);
         return stillCommitted();
+    }
+
+    void invalidate()
+    {
+        ring = null;
+        ndims = 0;
+        valuesLen = 0;
+        payload.wrap(EMPTY, 0, 0);
     }
 
     private void checkDim(final int i)

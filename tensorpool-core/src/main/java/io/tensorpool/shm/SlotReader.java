@@ -88,10 +88,29 @@ public final class SlotReader
     }
 
     /**
-     * Validate slot {@code headerIndex} against the expected sequence and fill {@code view}. On {@link #OK} the
-     * caller may read {@link FrameView#payload()} and must then call {@link FrameView#stillCommitted()}.
+     * Validate slot {@code headerIndex} against the expected sequence and fill {@code view}: first commit check, header
+     * copy, second commit check, then the embedded header, pool, payload slot, length and tensor layout rules (Wire
+     * §8.3 steps 1–6). On {@link #OK} the caller may read {@link FrameView#payload()} and must then call
+     * {@link FrameView#stillCommitted()} before trusting what it read. On any other status the view is cleared
+     * (empty payload, {@code stillCommitted()} false). Never allocates or throws on bad slot contents.
+     *
+     * @param headerIndex  {@code FrameDescriptor.header_index}.
+     * @param expectedSeq  {@code FrameDescriptor.seq}.
+     * @param view         filled on {@link #OK}.
+     * @return {@link #OK} or the reason the frame must be dropped.
      */
     public int begin(final int headerIndex, final long expectedSeq, final FrameView view)
+    {
+        final int status = read(headerIndex, expectedSeq, view);
+        if (status != OK)
+        {
+            // a view left over from an earlier frame must not look valid after a failed begin
+            view.invalidate();
+        }
+        return status;
+    }
+
+    private int read(final int headerIndex, final long expectedSeq, final FrameView view)
     {
         if (headerIndex < 0 || headerIndex >= ring.nslots())
         {
