@@ -571,7 +571,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         if (status == SlotReader.OK)
         {
             delivered++;
-            lastDeliveryNs = clock.nanoTime();
+            if (ctx.mode() == ConsumerMode.RATE_LIMITED)
+            {
+                lastDeliveryNs = clock.nanoTime();
+            }
             try
             {
                 handler.onFrame(view);
