@@ -571,7 +571,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         if (status == SlotReader.OK)
         {
             delivered++;
-            lastDeliveryNs = clock.nanoTime();
+            if (ctx.mode() == ConsumerMode.RATE_LIMITED)
+            {
+                lastDeliveryNs = clock.nanoTime();
+            }
             try
             {
                 handler.onFrame(view);
@@ -691,15 +694,15 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         final long epoch = announce.epoch();
         if (domain == ClockDomain.MONOTONIC.value())
         {
-            if (timestampNs < joinTimeNs)
-            {
-                // Wire §10.1.1: from before we joined (e.g. replayed); ignore
-                announcesBeforeJoin++;
-                return;
-            }
             if (nowNs - timestampNs > ctx.announceFreshnessWindowNs())
             {
                 announcesStale++;
+                return;
+            }
+            if (timestampNs < joinTimeNs)
+            {
+                // Wire §10.1.1: fresh but from before we joined (e.g. replayed from a log); ignore
+                announcesBeforeJoin++;
                 return;
             }
         }

@@ -698,6 +698,13 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             session.hasDescriptorStream() ? 1_000_000_000L / session.maxRateHz : 0;
         recomputeProgressPolicy();
 
+        final boolean requested = !descriptorChannel.isEmpty() || descriptorId != 0 || !controlChannel.isEmpty() ||
+            controlId != 0 || session.mode == Mode.RATE_LIMITED;
+        if (!requested)
+        {
+            // nothing to assign: stay silent rather than overrule a supervisor's ConsumerConfig (Wire §10.1.3)
+            return;
+        }
         final int length = encoder.consumerConfig(streamId, consumerId, true, session.mode,
             session.descriptorStreamId, session.controlStreamId, "", session.descriptorChannel,
             session.controlChannel);
