@@ -305,7 +305,6 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             requestsDroppedZeroStreamId++;
             return;
         }
-        final String channel = WireText.toString(channelView);
         if (channelLength > ctx.maxResponseChannelLength())
         {
             requestsDroppedUnroutable++;
@@ -313,6 +312,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
                 requestId, request.clientId(), channelLength, ctx.maxResponseChannelLength());
             return;
         }
+        final String channel = WireText.toString(channelView);
         final PendingResponse response = freeResponses.poll();
         if (null == response)
         {

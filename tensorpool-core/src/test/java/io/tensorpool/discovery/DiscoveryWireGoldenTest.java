@@ -99,6 +99,34 @@ class DiscoveryWireGoldenTest
     }
 
     @Test
+    void declarationMessagesMatchTheWireSchema()
+    {
+        final DataSourceDeclaration declaration = new DataSourceDeclaration("cam", java.util.List.of("a", "Bc"),
+            java.util.OptionalLong.of(42));
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        int length = declaration.encodeAnnounce(buffer, 0, 10, 77, 5, 2, "");
+        byte[] actual = new byte[length];
+        buffer.getBytes(0, actual);
+        assertArrayEquals(new Le()
+            .u16(20).u16(7).u16(900).u16(1)             // DataSourceAnnounce, schema 900
+            .u32(10).u32(77).u64(5).u32(2)              // streamId, producerId, epoch, metaVersion
+            .text("cam").u32(0)                         // name, summary absent
+            .bytes(), actual);
+
+        length = declaration.encodeMeta(buffer, 0, 10, 2, 123);
+        actual = new byte[length];
+        buffer.getBytes(0, actual);
+        assertArrayEquals(new Le()
+            .u16(16).u16(8).u16(900).u16(1)             // DataSourceMeta
+            .u32(10).u32(2).u64(123)                    // streamId, metaVersion, timestampNs
+            .u16(0).u16(3)                              // attributes: blockLength 0, three entries
+            .text("tag").text("text/plain").text("a")
+            .text("tag").text("text/plain").text("Bc")
+            .text("data_source_id").text("text/plain").text("42")
+            .bytes(), actual);
+    }
+
+    @Test
     void providerResponseMatchesTheSchemaByteForByte()
     {
         try (DiscoveryHarness h = new DiscoveryHarness((ctx) -> {}))
