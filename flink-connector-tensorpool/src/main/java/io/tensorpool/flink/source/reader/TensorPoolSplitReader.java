@@ -247,8 +247,11 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
                 }
                 else
                 {
+                    // Every frame of the new epoch is newer than anything emitted: take what the ring still holds.
                     LOG.warn("tensorpool source: split={} epoch changed from {} to {} while not reading; frames of " +
-                        "epoch {} after seq={} are gone", splitId, epoch, current, epoch, lastSeq);
+                        "epoch {} after seq={} are gone, replaying epoch {} from its oldest frame in the ring",
+                        splitId, epoch, current, epoch, lastSeq, current);
+                    delivered += source.replay(-1, this);
                 }
             }
             while (!done && delivered < settings.maxFramesPerFetch() && batchBytes < settings.maxBytesPerFetch())
