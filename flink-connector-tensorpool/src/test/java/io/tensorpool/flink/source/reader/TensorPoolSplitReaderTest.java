@@ -1,6 +1,6 @@
 package io.tensorpool.flink.source.reader;
 
-import io.tensorpool.flink.source.FrameMetadata;
+import io.tensorpool.client.DataSourceMetadata;
 import io.tensorpool.flink.source.FrameTimestampAssigner;
 import io.tensorpool.flink.source.StartingPosition;
 import io.tensorpool.flink.source.TensorPoolDeserializationSchema;
@@ -70,7 +70,7 @@ class TensorPoolSplitReaderTest
         final TensorPoolDeserializationSchema<byte[]> overwritingSeq1 = new TensorPoolDeserializationSchema<>()
         {
             @Override
-            public byte[] deserialize(final FrameView frame, final FrameMetadata metadata)
+            public byte[] deserialize(final FrameView frame, final DataSourceMetadata metadata)
             {
                 final byte[] bytes = new byte[frame.valuesLength()];
                 frame.payload().getBytes(0, bytes);

@@ -27,6 +27,6 @@ public final class ReaderHarness
      */
     public static FrameSource open(final ShmTestStream stream, final StartingPosition position)
     {
-        return new RingFrameSource(stream);
+        return new RingFrameSource(stream, position == StartingPosition.EARLIEST_IN_RING);
     }
 }

@@ -1,6 +1,6 @@
 package io.tensorpool.flink.source.testing;
 
-import io.tensorpool.flink.source.FrameMetadata;
+import io.tensorpool.client.DataSourceMetadata;
 import io.tensorpool.flink.source.reader.FrameCallback;
 import io.tensorpool.flink.source.reader.FrameSource;
 import io.tensorpool.shm.FrameView;
@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * A test consumer over real mapped regions: follows the producer's newest seq (standing in for descriptors), reads
  * every slot through {@link SlotReader} (the seqlock path), counts frames it was lapped on as gap drops, and remaps
- * when the producer moves to a new epoch. Stands in for the tensorpool client consumer.
+ * when the producer moves to a new epoch. Stands in for the tensorpool client consumer where a test needs to control
+ * the producer's seqlock directly.
  */
 final class RingFrameSource implements FrameSource
 {
@@ -29,12 +30,12 @@ final class RingFrameSource implements FrameSource
     private long dropsGap;
     private long dropsLate;
 
-    RingFrameSource(final ShmTestStream stream)
+    RingFrameSource(final ShmTestStream stream, final boolean startFromRing)
     {
         this.stream = stream;
         this.policy = new RegionPathPolicy(List.of(stream.baseDir()));
         map();
-        nextSeq = stream.head() + 1;
+        nextSeq = startFromRing ? Math.max(0, stream.head() - regions.headerRing().nslots() + 1) : stream.head() + 1;
     }
 
     private void map()
@@ -47,7 +48,7 @@ final class RingFrameSource implements FrameSource
         regions = StreamRegionFiles.map(layout, policy, false);
         reader = new SlotReader(regions);
         epoch = layout.epoch();
-        nextSeq = 0;
+        nextSeq = 0; // a new epoch is delivered from its first frame, as a consumer replays the ring after a remap
     }
 
     @Override
@@ -75,7 +76,14 @@ final class RingFrameSource implements FrameSource
             if (status == SlotReader.OK)
             {
                 callback.onFrame(view);
-                delivered++;
+                if (view.stillCommitted())
+                {
+                    delivered++;
+                }
+                else
+                {
+                    dropsLate++;
+                }
             }
             else if (SlotReader.isLate(status))
             {
@@ -95,33 +103,15 @@ final class RingFrameSource implements FrameSource
     }
 
     @Override
-    public int replay(final long afterSeq, final FrameCallback callback)
-    {
-        final long head = stream.head();
-        long seq = Math.max(afterSeq + 1, head - regions.headerRing().nslots() + 1);
-        int delivered = 0;
-        for (; seq <= head; seq++)
-        {
-            if (reader.begin(regions.headerRing().indexOf(seq), seq, view) == SlotReader.OK)
-            {
-                callback.onFrame(view);
-                delivered++;
-            }
-        }
-        nextSeq = Math.max(nextSeq, head + 1);
-        return delivered;
-    }
-
-    @Override
     public long epoch()
     {
         return epoch;
     }
 
     @Override
-    public FrameMetadata metadata(final long metaVersion)
+    public DataSourceMetadata metadata(final long metaVersion)
     {
-        return FrameMetadata.EMPTY;
+        return null;
     }
 
     @Override

@@ -126,7 +126,7 @@ public final class ShmTestStreams implements AutoCloseable
             {
                 throw new IllegalStateException("no stream " + split.streamId());
             }
-            return new RingFrameSource(stream);
+            return new RingFrameSource(stream, position == StartingPosition.EARLIEST_IN_RING);
         }
 
         @Override
