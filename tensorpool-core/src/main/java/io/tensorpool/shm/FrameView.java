@@ -6,6 +6,8 @@ import io.tensorpool.codecs.wire.ProgressUnit;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.VarHandle;
+
 /**
  * A zero-copy view of one validated frame: header fields copied out of the slot and the payload still in shared
  * memory. Reused for every frame; valid only until the handler returns. The payload may be overwritten by the
@@ -145,9 +147,16 @@ public final class FrameView
         return payload;
     }
 
-    /** True if the slot still holds this committed frame: re-check after reading the payload (Wire §8.3 step 4). */
+    /**
+     * True if the slot still holds this committed frame: the second commit check of Wire §8.3 (step 4), made after
+     * the payload has been read. Bytes read from {@link #payload()} before this call returned true are the frame the
+     * producer committed; if it returns false they may be torn and must be discarded ({@code drops_late}).
+     */
     public boolean stillCommitted()
     {
+        // An acquire load only orders the loads after it; the payload loads before it need this fence so they cannot
+        // be satisfied after the re-check (SPEC_DECISIONS, seqlock ordering).
+        VarHandle.loadLoadFence();
         return ring != null && ring.seqCommitAcquire(headerIndex) == seqCommit;
     }
 
@@ -159,7 +168,6 @@ public final class FrameView
     public boolean copyPayloadTo(final MutableDirectBuffer dst, final int dstOffset)
     {
         dst.putBytes(dstOffset, payload, 0, valuesLen);
-        java.lang.invoke.VarHandle.loadLoadFence();
         return stillCommitted();
     }
 

@@ -1,5 +1,6 @@
 package io.tensorpool.shm;
 
+import io.tensorpool.codecs.wire.RegionType;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /** A mapped header ring (Wire §8): {@code nslots} 256-byte slots after the superblock, nslots a power of two. */
@@ -10,8 +11,17 @@ public final class HeaderRing
     private final int nslots;
     private final int mask;
 
+    /**
+     * @param region a mapped {@code HEADER_RING} region.
+     * @throws ShmValidationException if the region is a payload pool.
+     */
     public HeaderRing(final MappedRegion region)
     {
+        if (region.spec().regionType() != RegionType.HEADER_RING)
+        {
+            throw new ShmValidationException("region " + region.path() + " is a " + region.spec().regionType() +
+                ", not a HEADER_RING");
+        }
         this.region = region;
         this.buffer = region.buffer();
         this.nslots = region.spec().nslots();

@@ -1,5 +1,6 @@
 package io.tensorpool.shm;
 
+import io.tensorpool.codecs.wire.RegionType;
 import org.agrona.CloseHelper;
 
 import java.util.ArrayList;
@@ -32,6 +33,19 @@ public final class StreamRegions implements AutoCloseable
         final List<PayloadPool> pools = new ArrayList<>();
         for (final MappedRegion region : poolRegions)
         {
+            final RegionSpec spec = region.spec();
+            if (spec.regionType() != RegionType.PAYLOAD_POOL)
+            {
+                throw new ShmValidationException("region " + region.path() + " is a " + spec.regionType() +
+                    ", not a PAYLOAD_POOL");
+            }
+            if (spec.streamId() != streamId || spec.epoch() != epoch)
+            {
+                throw new ShmValidationException("payload pool " + spec.poolId() + " belongs to stream " +
+                    Integer.toUnsignedString(spec.streamId()) + " epoch " + Long.toUnsignedString(spec.epoch()) +
+                    " but the header ring to stream " + Integer.toUnsignedString(streamId) + " epoch " +
+                    Long.toUnsignedString(epoch));
+            }
             if (region.spec().nslots() != headerRing.nslots())
             {
                 throw new ShmValidationException("payload pool " + region.spec().poolId() + " has nslots " +

@@ -39,6 +39,12 @@ public final class TensorLayoutRules
         "tensor extent exceeds values_len_bytes",
     };
 
+    /**
+     * Inferred strides saturate here: 2^32 exceeds every u32 {@code values_len_bytes}, and 2^32 times an i32 dim
+     * still fits in a long.
+     */
+    public static final long INFERRED_STRIDE_LIMIT = 1L << 32;
+
     public static final short MAJOR_ORDER_UNKNOWN = 0;
     public static final short MAJOR_ORDER_ROW = 1;
     public static final short MAJOR_ORDER_COLUMN = 2;
@@ -141,19 +147,33 @@ public final class TensorLayoutRules
             }
         }
 
-        long extent = elementSize;
+        // Byte extent = last element's offset + element size. Checked term by term against values_len_bytes (at most
+        // 2^32 - 1) so hostile dims/strides cannot overflow the sum back into range.
         boolean empty = false;
         for (int i = 0; i < ndims; i++)
         {
             if (dims[i] == 0)
             {
                 empty = true;
+                break;
             }
-            extent += (long)(dims[i] - 1) * effectiveStrides[i];
         }
-        if (!empty && extent > valuesLenBytes)
+        if (!empty)
         {
-            return EXTENT_EXCEEDS_VALUES_LEN;
+            long extent = elementSize;
+            for (int i = 0; i < ndims; i++)
+            {
+                final long term = (long)(dims[i] - 1) * effectiveStrides[i];
+                if (term > valuesLenBytes)
+                {
+                    return EXTENT_EXCEEDS_VALUES_LEN;
+                }
+                extent += term;
+                if (extent > valuesLenBytes)
+                {
+                    return EXTENT_EXCEEDS_VALUES_LEN;
+                }
+            }
         }
 
         if (progressUnitRaw != PROGRESS_NONE)
@@ -171,7 +191,10 @@ public final class TensorLayoutRules
         return OK;
     }
 
-    /** Contiguous strides for a shape in the given order. */
+    /**
+     * Contiguous strides for a shape in the given order, innermost dimension first. Strides saturate at
+     * {@link #INFERRED_STRIDE_LIMIT} (larger than any {@code values_len_bytes}), so the result never overflows.
+     */
     public static void inferContiguous(
         final int elementSize, final boolean columnMajor, final int ndims, final int[] dims, final long[] out)
     {
@@ -180,7 +203,9 @@ public final class TensorLayoutRules
         {
             final int i = columnMajor ? k : ndims - 1 - k;
             out[i] = stride;
-            stride *= Math.max(dims[i], 1);
+            // saturate: a stride above any possible values_len is already invalid, and capping keeps the product of
+            // eight i32 dims from overflowing into a small, plausible-looking stride
+            stride = Math.min(stride * Math.max(dims[i], 1), INFERRED_STRIDE_LIMIT);
         }
     }
 }

@@ -1,0 +1,5 @@
+package io.tensorpool.examples;
+
+final class Placeholder
+{
+}

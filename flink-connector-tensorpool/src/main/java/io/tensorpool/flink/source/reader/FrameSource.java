@@ -1,0 +1,66 @@
+package io.tensorpool.flink.source.reader;
+
+import io.tensorpool.flink.source.FrameMetadata;
+import org.apache.flink.annotation.Internal;
+
+/**
+ * One attached stream on a reader's host, polled from the reader's fetch thread only: the connector's view of a
+ * tensorpool consumer. Never blocks; keeps its lease alive as part of {@link #poll}.
+ */
+@Internal
+public interface FrameSource extends AutoCloseable
+{
+    /** {@link #epoch()} before the consumer knows the stream's epoch. */
+    long NO_EPOCH = -1;
+
+    /**
+     * Deliver live frames (and do the consumer's duty cycle: keepalive, announces, metadata).
+     *
+     * @param callback receives each validated frame.
+     * @param limit    most frames to deliver.
+     * @return frames delivered.
+     */
+    int poll(FrameCallback callback, int limit);
+
+    /**
+     * Deliver the frames of the current epoch still committed in the header ring with a seq above {@code afterSeq},
+     * oldest first (Wire §8.3 per frame).
+     *
+     * @param afterSeq the last seq already emitted.
+     * @param callback receives each validated frame.
+     * @return frames delivered.
+     */
+    int replay(long afterSeq, FrameCallback callback);
+
+    /**
+     * @return the stream's current epoch, or {@link #NO_EPOCH}.
+     */
+    long epoch();
+
+    /**
+     * @param metaVersion a frame's meta version.
+     * @return the metadata of that version, or {@link FrameMetadata#EMPTY} if not received.
+     */
+    FrameMetadata metadata(long metaVersion);
+
+    /**
+     * @return frames lost to gaps (never seen: overwritten before they were read).
+     */
+    long dropsGap();
+
+    /**
+     * @return frames lost because they were overwritten while being read (late).
+     */
+    long dropsLate();
+
+    /**
+     * @return the highest seq the producer announced, or -1 if unknown.
+     */
+    long latestSeq();
+
+    /**
+     * Detach and unmap. Idempotent.
+     */
+    @Override
+    void close();
+}

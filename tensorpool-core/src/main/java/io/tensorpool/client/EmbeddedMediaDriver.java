@@ -1,0 +1,64 @@
+package io.tensorpool.client;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+
+import java.io.File;
+import java.util.UUID;
+
+/**
+ * An Aeron media driver running inside this JVM, for demos, tests and single-process deployments. Each instance uses
+ * a unique directory under {@code /dev/shm} (or the temp directory when /dev/shm is absent) which is deleted on start
+ * and on {@link #close()}. Production deployments run a standalone media driver instead.
+ */
+public final class EmbeddedMediaDriver implements AutoCloseable
+{
+    private final MediaDriver driver;
+    private final String aeronDirectoryName;
+
+    private EmbeddedMediaDriver(final MediaDriver driver)
+    {
+        this.driver = driver;
+        this.aeronDirectoryName = driver.aeronDirectoryName();
+    }
+
+    /** Launch a driver with SHARED threading and 4 MiB IPC terms in a fresh unique directory. */
+    public static EmbeddedMediaDriver launch()
+    {
+        final File shm = new File("/dev/shm");
+        final File parent = shm.isDirectory() ? shm : new File(System.getProperty("java.io.tmpdir"));
+        final String dir = new File(parent, "tensorpool-aeron-" + UUID.randomUUID()).getAbsolutePath();
+        final MediaDriver.Context ctx = new MediaDriver.Context()
+            .aeronDirectoryName(dir)
+            .threadingMode(ThreadingMode.SHARED)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .termBufferSparseFile(true)
+            .ipcTermBufferLength(4 * 1024 * 1024)
+            .publicationTermBufferLength(4 * 1024 * 1024);
+        return new EmbeddedMediaDriver(MediaDriver.launchEmbedded(ctx));
+    }
+
+    /** The driver's directory, for {@code Aeron.Context.aeronDirectoryName}. */
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
+    }
+
+    /** Connect a new Aeron client to this driver; the caller closes it. */
+    public Aeron connect()
+    {
+        return Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectoryName));
+    }
+
+    /** Stop the driver and delete its directory. */
+    @Override
+    public void close()
+    {
+        CloseHelper.close(driver);
+        IoUtil.delete(new File(aeronDirectoryName), true);
+    }
+}

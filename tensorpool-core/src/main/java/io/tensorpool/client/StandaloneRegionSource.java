@@ -1,0 +1,186 @@
+package io.tensorpool.client;
+
+import io.tensorpool.shm.MappedRegion;
+import io.tensorpool.shm.ShmValidationException;
+import io.tensorpool.shm.StreamLayout;
+import io.tensorpool.shm.StreamRegionFiles;
+import io.tensorpool.shm.StreamRegions;
+import org.agrona.CloseHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Standalone mode (Wire §10.1.1): the producer owns its SHM. On open it picks an epoch above every
+ * {@code epoch-<E>} directory already present for {@code <base>/<namespace>/<producer_instance_id>} (so a restart always
+ * bumps the epoch, Wire §15.2), optionally removes those older epoch directories (Wire §15.21a.7), and creates the
+ * header ring and pools. Activity timestamps are refreshed every announce period (Wire §15.14). On close the regions
+ * are unmapped and the epoch directory removed.
+ */
+public final class StandaloneRegionSource implements ProducerRegionSource
+{
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneRegionSource.class);
+    private static final String EPOCH_PREFIX = "epoch-";
+
+    private StreamRegions regions;
+    private StreamLayout layout;
+    private Path epochDirectory;
+    private long activityPeriodNs;
+    private long nextActivityNs;
+
+    @Override
+    public void open(final TensorPoolProducer.Context context)
+    {
+        final Path instanceDir = context.shmBaseDir().resolve(context.namespace())
+            .resolve(context.producerInstanceId());
+        final long epoch = highestEpoch(instanceDir) + 1;
+        if (context.deleteStaleEpochs())
+        {
+            deleteEpochDirectories(instanceDir, context.streamId());
+        }
+        final long nowNs = context.nanoClock().nanoTime();
+        regions = StreamRegionFiles.create(context.shmBaseDir(), context.namespace(), context.producerInstanceId(),
+            context.streamId(), epoch, context.headerNslots(), context.poolIds(), context.poolStrides(),
+            context.groupAccess() ? MappedRegion.GROUP_FILE_MODE : MappedRegion.PRIVATE_FILE_MODE,
+            context.prefault(), nowNs);
+        epochDirectory = StreamRegionFiles.epochDirectory(context.shmBaseDir(), context.namespace(),
+            context.producerInstanceId(), epoch);
+        layout = StreamRegionFiles.layoutOf(regions, false);
+        activityPeriodNs = context.announcePeriodNs();
+        nextActivityNs = nowNs + activityPeriodNs;
+        LOG.info("stream={} epoch={} created standalone regions in {} nslots={} pools={}",
+            Integer.toUnsignedString(context.streamId()), epoch, epochDirectory, context.headerNslots(),
+            layout.pools());
+    }
+
+    @Override
+    public int doWork(final long nowNs)
+    {
+        if (regions != null && nowNs - nextActivityNs >= 0)
+        {
+            refreshActivity(nowNs);
+            nextActivityNs = nowNs + activityPeriodNs;
+            return 1;
+        }
+        return 0;
+    }
+
+    private void refreshActivity(final long nowNs)
+    {
+        io.tensorpool.shm.Superblock.refreshActivity(regions.headerRing().buffer(), nowNs);
+        for (int i = 0; i < regions.poolCount(); i++)
+        {
+            io.tensorpool.shm.Superblock.refreshActivity(regions.pool(i).region().buffer(), nowNs);
+        }
+    }
+
+    @Override
+    public StreamRegions regions()
+    {
+        return regions;
+    }
+
+    @Override
+    public StreamLayout layout()
+    {
+        return layout;
+    }
+
+    @Override
+    public boolean producerAnnounces()
+    {
+        return true;
+    }
+
+    /** The directory holding this epoch's region files, or null before open. */
+    public Path epochDirectory()
+    {
+        return epochDirectory;
+    }
+
+    @Override
+    public void close()
+    {
+        final StreamRegions toClose = regions;
+        regions = null;
+        layout = null;
+        CloseHelper.quietClose(toClose);
+        if (epochDirectory != null)
+        {
+            try
+            {
+                StreamRegionFiles.deleteRecursively(epochDirectory);
+            }
+            catch (final ShmValidationException ex)
+            {
+                LOG.warn("could not remove epoch directory {}: {}", epochDirectory, ex.getMessage());
+            }
+        }
+    }
+
+    /** The highest {@code epoch-<E>} in {@code instanceDir}, or 0 if none. */
+    static long highestEpoch(final Path instanceDir)
+    {
+        long highest = 0;
+        if (!Files.isDirectory(instanceDir))
+        {
+            return highest;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(instanceDir, EPOCH_PREFIX + "*"))
+        {
+            for (final Path dir : dirs)
+            {
+                final long epoch = parseEpoch(dir.getFileName().toString());
+                if (epoch > 0 && Long.compareUnsigned(epoch, highest) > 0)
+                {
+                    highest = epoch;
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new ShmValidationException("cannot list epoch directories in " + instanceDir + ": " + ex, ex);
+        }
+        return highest;
+    }
+
+    private static void deleteEpochDirectories(final Path instanceDir, final int streamId)
+    {
+        if (!Files.isDirectory(instanceDir))
+        {
+            return;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(instanceDir, EPOCH_PREFIX + "*"))
+        {
+            for (final Path dir : dirs)
+            {
+                if (parseEpoch(dir.getFileName().toString()) > 0)
+                {
+                    StreamRegionFiles.deleteRecursively(dir);
+                    LOG.info("stream={} removed stale epoch directory {}", Integer.toUnsignedString(streamId), dir);
+                }
+            }
+        }
+        catch (final IOException | ShmValidationException ex)
+        {
+            LOG.warn("stream={} could not remove stale epoch directories in {}: {}",
+                Integer.toUnsignedString(streamId), instanceDir, ex.getMessage());
+        }
+    }
+
+    private static long parseEpoch(final String name)
+    {
+        try
+        {
+            return Long.parseUnsignedLong(name.substring(EPOCH_PREFIX.length()));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+}

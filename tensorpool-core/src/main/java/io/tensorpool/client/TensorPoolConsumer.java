@@ -1,0 +1,1804 @@
+package io.tensorpool.client;
+
+import io.aeron.Aeron;
+import io.aeron.Image;
+import io.aeron.Subscription;
+import io.tensorpool.codecs.wire.ClockDomain;
+import io.tensorpool.codecs.wire.ConsumerConfigDecoder;
+import io.tensorpool.codecs.wire.DataSourceAnnounceDecoder;
+import io.tensorpool.codecs.wire.DataSourceMetaDecoder;
+import io.tensorpool.codecs.wire.FrameDescriptorDecoder;
+import io.tensorpool.codecs.wire.FrameProgressDecoder;
+import io.tensorpool.codecs.wire.Mode;
+import io.tensorpool.codecs.wire.ShmPoolAnnounceDecoder;
+import io.tensorpool.control.DefaultEndpoints;
+import io.tensorpool.control.SharedPublications;
+import io.tensorpool.control.WireMessageEncoder;
+import io.tensorpool.control.WireMessageListener;
+import io.tensorpool.control.WirePoller;
+import io.tensorpool.shm.FrameView;
+import io.tensorpool.shm.PoolDescriptor;
+import io.tensorpool.shm.RegionPathPolicy;
+import io.tensorpool.shm.ShmLayout;
+import io.tensorpool.shm.ShmValidationException;
+import io.tensorpool.shm.SlotReader;
+import io.tensorpool.shm.StreamLayout;
+import io.tensorpool.shm.StreamRegionFiles;
+import io.tensorpool.shm.StreamRegions;
+import io.tensorpool.shm.Superblock;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Receives the frames of one data stream zero-copy from shared memory (Wire v1.1 §10, §11, §15.2–§15.4, §15.12,
+ * §15.21).
+ * <p>
+ * {@link #poll(FrameHandler, int)} is non-blocking: it runs the control-plane duty cycle (announces, config, metadata,
+ * hello and QoS timers, liveness) and delivers up to {@code limit} validated frames to the handler. Several consumers
+ * (one per stream) may share one {@link Aeron} client; each consumer must be polled from one thread.
+ * <p>
+ * Mapping follows the UNMAPPED/MAPPED/FALLBACK state machine: an announce is used only if it is fresh (within the
+ * freshness window), not from before the consumer joined (MONOTONIC clock domain), and of the highest epoch seen;
+ * an epoch change, a superblock mismatch or stale activity unmaps and remaps. Every descriptor is checked against the
+ * mapped slot (Wire §10.2.1) and any failure drops the frame: seq gaps count as {@code drops_gap}, seqlock
+ * instability and overwrite as {@code drops_late}; falling more than {@code maxOutstandingSeqGap} behind resyncs to
+ * the newest frame.
+ */
+public final class TensorPoolConsumer implements Agent, AutoCloseable
+{
+    /** Consumer mode (Wire §11). */
+    public enum ConsumerMode
+    {
+        /** Process every descriptor; drop if late. */
+        STREAM,
+        /** Reduced rate: request a per-consumer descriptor stream capped at max_rate_hz, else drop locally. */
+        RATE_LIMITED
+    }
+
+    /** Where delivery starts on the first mapping of a stream. */
+    public enum StartPosition
+    {
+        /** Only frames announced after the mapping. */
+        LATEST,
+        /** First every frame of the epoch still committed in the ring, in seq order, then new ones. */
+        EARLIEST_IN_RING
+    }
+
+    /** Mapping state (Wire §15.12). */
+    public enum State
+    {
+        UNMAPPED, MAPPED, FALLBACK
+    }
+
+    static final int SOURCE_CONTROL = 1;
+    static final int SOURCE_DESCRIPTOR = 2;
+    static final int SOURCE_METADATA = 4;
+    static final int SOURCE_CONSUMER_DESCRIPTOR = 8;
+    static final int SOURCE_CONSUMER_CONTROL = 16;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TensorPoolConsumer.class);
+    private static final long WARN_INTERVAL_NS = 5_000_000_000L;
+    private static final int CONTROL_FRAGMENT_LIMIT = 16;
+    private static final int METADATA_VERSIONS_KEPT = 16;
+    private static final long NO_SEQ = -1;
+
+    private final Context ctx;
+    private final NanoClock clock;
+    private final int streamId;
+    private final int consumerId;
+    private final Aeron aeron;
+    private final RegionPathPolicy pathPolicy;
+    private final SharedPublications publications;
+    private final io.aeron.Publication controlPublication;
+    private final io.aeron.Publication qosPublication;
+    private final ArrayList<WirePoller> pollers = new ArrayList<>();
+    private final Listener listener = new Listener();
+    private final WireMessageEncoder encoder = new WireMessageEncoder();
+    private final FrameView view = new FrameView();
+    private final Subscription controlSubscription;
+    private volatile long joinTimeNs;
+
+    private State state = State.UNMAPPED;
+    private StreamRegions regions;
+    private StreamLayout mappedLayout;
+    private SlotReader reader;
+    private long mappedEpoch;
+    private long epochFloor;
+    private int ringMask;
+    private long[] replayScratch = new long[0];
+    private boolean replayPending;
+    private long replayAfterSeq = NO_SEQ;
+    private String fallbackUri = "";
+
+    private FrameHandler handler;
+    private int deliverBudget;
+    private int delivered;
+
+    private long lastSeqSeen = NO_SEQ;
+    private long lastDeliveredSeq = NO_SEQ;
+    private long resyncTargetSeq = NO_SEQ;
+    private long lastDeliveryNs = Long.MIN_VALUE;
+    private long progressFrameId = NO_SEQ;
+    private long progressLastBytes;
+
+    private WirePoller consumerDescriptorPoller;
+    private WirePoller consumerControlPoller;
+    private boolean consumerDescriptorActive;
+    private boolean consumerControlActive;
+    private boolean descriptorRequestDeclined;
+    private Mode assignedMode;
+
+    private long nextHelloNs;
+    private long nextQosNs;
+    private long nextLivenessNs;
+    private boolean closed;
+
+    private String dataSourceName = "";
+    private long announcedMetaVersion = -1;
+    private final LinkedHashMap<Long, DataSourceMetadata> metadataByVersion = new LinkedHashMap<>();
+    private long latestMetaVersion = -1;
+
+    private long framesReceived;
+    private long bytesReceived;
+    private long dropsGap;
+    private long dropsLate;
+    private long dropsLateAfterDelivery;
+    private long dropsInvalid;
+    private long dropsUnmapped;
+    private long dropsOtherEpoch;
+    private long dropsRateLimited;
+    private long duplicates;
+    private long resyncs;
+    private long epochChanges;
+    private long remaps;
+    private long mapFailures;
+    private long announcesStale;
+    private long announcesBeforeJoin;
+    private long announcesOlderEpoch;
+    private long progressDelivered;
+    private long progressDropped;
+    private long lastWarnNs = Long.MIN_VALUE;
+
+    /** Subscribe to the control, descriptor and metadata endpoints and publish on control and QoS. */
+    public TensorPoolConsumer(final Context context)
+    {
+        context.conclude();
+        this.ctx = context;
+        this.clock = context.nanoClock();
+        this.streamId = context.streamId();
+        this.consumerId = context.consumerId();
+        this.aeron = context.aeron();
+        SharedPublications pubs = null;
+        try
+        {
+            this.pathPolicy = new RegionPathPolicy(context.allowedBaseDirs());
+            pubs = new SharedPublications(aeron);
+            this.publications = pubs;
+            this.controlPublication = pubs.publication(context.controlChannel(), context.controlStreamId());
+            this.qosPublication = pubs.publication(context.qosChannel(), context.qosStreamId());
+
+            final Map<String, Integer> roles = new LinkedHashMap<>();
+            final Map<String, String[]> endpoints = new HashMap<>();
+            addRole(roles, endpoints, context.controlChannel(), context.controlStreamId(), SOURCE_CONTROL);
+            addRole(roles, endpoints, context.descriptorChannel(), context.descriptorStreamId(), SOURCE_DESCRIPTOR);
+            addRole(roles, endpoints, context.metadataChannel(), context.metadataStreamId(), SOURCE_METADATA);
+            Subscription control = null;
+            joinTimeNs = clock.nanoTime();
+            for (final Map.Entry<String, Integer> entry : roles.entrySet())
+            {
+                final String[] endpoint = endpoints.get(entry.getKey());
+                final int id = Integer.parseInt(endpoint[1]);
+                final int source = entry.getValue();
+                final Subscription subscription = (source & SOURCE_CONTROL) != 0 ?
+                    aeron.addSubscription(endpoint[0], id, this::onControlImageAvailable, image -> {}) :
+                    aeron.addSubscription(endpoint[0], id);
+                if ((source & SOURCE_CONTROL) != 0)
+                {
+                    control = subscription;
+                }
+                pollers.add(new WirePoller(subscription, listener, source,
+                    describeSource(source) + " " + endpoint[0] + "/" + id, true));
+            }
+            this.controlSubscription = control;
+            final long nowNs = clock.nanoTime();
+            nextHelloNs = nowNs;
+            nextQosNs = nowNs + context.qosPeriodNs();
+            nextLivenessNs = nowNs + context.helloPeriodNs();
+            LOG.info("stream={} consumer={} started: mode={} maxRateHz={} progress={} start={} allowedBaseDirs={}",
+                Integer.toUnsignedString(streamId), Integer.toUnsignedString(consumerId), context.mode(),
+                context.maxRateHz(), context.supportsProgress(), context.startPosition(), context.allowedBaseDirs());
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(pollers);
+            CloseHelper.quietClose(pubs);
+            context.closeOwned();
+            throw ex;
+        }
+    }
+
+    private static void addRole(
+        final Map<String, Integer> roles,
+        final Map<String, String[]> endpoints,
+        final String channel,
+        final int id,
+        final int source)
+    {
+        final String key = SharedPublications.endpointKey(channel, id);
+        roles.merge(key, source, (a, b) -> a | b);
+        endpoints.put(key, new String[]{channel, Integer.toString(id)});
+    }
+
+    private static String describeSource(final int source)
+    {
+        final StringBuilder sb = new StringBuilder();
+        if ((source & SOURCE_CONTROL) != 0)
+        {
+            sb.append("control+");
+        }
+        if ((source & SOURCE_DESCRIPTOR) != 0)
+        {
+            sb.append("descriptor+");
+        }
+        if ((source & SOURCE_METADATA) != 0)
+        {
+            sb.append("metadata+");
+        }
+        if ((source & SOURCE_CONSUMER_DESCRIPTOR) != 0)
+        {
+            sb.append("consumer-descriptor+");
+        }
+        if ((source & SOURCE_CONSUMER_CONTROL) != 0)
+        {
+            sb.append("consumer-control+");
+        }
+        return sb.length() == 0 ? "none" : sb.substring(0, sb.length() - 1);
+    }
+
+    private void onControlImageAvailable(final Image image)
+    {
+        // Wire §10.1.1: join time is when the subscription image becomes available; kept from the first image only
+        final long now = clock.nanoTime();
+        if (joinTimeNs < now && !joinedImage)
+        {
+            joinedImage = true;
+            joinTimeNs = now;
+        }
+    }
+
+    private volatile boolean joinedImage;
+
+    // ---------------------------------------------------------------- polling
+
+    /**
+     * Run the control-plane duty cycle and deliver up to {@code limit} frames to {@code handler}. Never blocks.
+     *
+     * @return work done (fragments polled, messages sent, frames delivered); 0 when idle.
+     * @throws FrameHandlerException if the handler threw.
+     */
+    public int poll(final FrameHandler handler, final int limit)
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        if (handler == null)
+        {
+            throw new IllegalArgumentException("a FrameHandler is required (Context.frameHandler for doWork)");
+        }
+        this.handler = handler;
+        this.deliverBudget = limit;
+        this.delivered = 0;
+        final long nowNs = clock.nanoTime();
+        int work = dutyCycle(nowNs);
+        if (replayPending && state == State.MAPPED && handler != null)
+        {
+            replayPending = false;
+            work += replayRing(replayAfterSeq, handler);
+        }
+        final ArrayList<WirePoller> pollers = this.pollers;
+        for (int i = 0, n = pollers.size(); i < n; i++)
+        {
+            final WirePoller poller = pollers.get(i);
+            if ((poller.source() & (SOURCE_DESCRIPTOR | SOURCE_CONSUMER_DESCRIPTOR)) != 0)
+            {
+                final int remaining = deliverBudget - delivered;
+                if (remaining > 0)
+                {
+                    work += poller.poll(remaining);
+                }
+            }
+        }
+        this.handler = null;
+        return work;
+    }
+
+    /** Agent duty cycle: {@link #poll} with the context's frame handler and fragment limit. */
+    @Override
+    public int doWork()
+    {
+        return poll(ctx.frameHandler(), ctx.fragmentLimit());
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "tensorpool-consumer-" + Integer.toUnsignedString(streamId) + "-" + Integer.toUnsignedString(consumerId);
+    }
+
+    @Override
+    public void onClose()
+    {
+        close();
+    }
+
+    /**
+     * Deliver, in seq order, every frame of the mapped epoch still committed in the ring with seq greater than
+     * {@code afterSeq} (-1 for all), with the same validation and post-callback re-check as live frames. Used for
+     * {@link StartPosition#EARLIEST_IN_RING}, after a remap, and to resume from a checkpointed sequence.
+     *
+     * @return frames delivered; 0 when not mapped.
+     * @throws FrameHandlerException if the handler threw.
+     */
+    public int replayRing(final long afterSeq, final FrameHandler handler)
+    {
+        if (state != State.MAPPED || closed)
+        {
+            return 0;
+        }
+        final FrameHandler previous = this.handler;
+        this.handler = handler;
+        int count = 0;
+        try
+        {
+            final int nslots = regions.headerRing().nslots();
+            int found = 0;
+            for (int i = 0; i < nslots; i++)
+            {
+                final long committed = reader.committedSequenceAt(i);
+                if (committed >= 0 && committed > afterSeq)
+                {
+                    replayScratch[found++] = committed;
+                }
+            }
+            Arrays.sort(replayScratch, 0, found);
+            for (int i = 0; i < found; i++)
+            {
+                final long seq = replayScratch[i];
+                if (lastDeliveredSeq != NO_SEQ && seq <= lastDeliveredSeq)
+                {
+                    continue;
+                }
+                if (deliver(seq, (int)(seq & ringMask)))
+                {
+                    count++;
+                }
+                if (lastSeqSeen == NO_SEQ || seq > lastSeqSeen)
+                {
+                    lastSeqSeen = seq;
+                }
+            }
+        }
+        finally
+        {
+            this.handler = previous;
+        }
+        return count;
+    }
+
+    private int dutyCycle(final long nowNs)
+    {
+        int work = 0;
+        final ArrayList<WirePoller> pollers = this.pollers;
+        for (int i = 0, n = pollers.size(); i < n; i++)
+        {
+            final WirePoller poller = pollers.get(i);
+            if ((poller.source() & (SOURCE_DESCRIPTOR | SOURCE_CONSUMER_DESCRIPTOR)) == 0)
+            {
+                work += poller.poll(CONTROL_FRAGMENT_LIMIT);
+            }
+        }
+        if (consumerDescriptorPoller != null && !consumerDescriptorActive &&
+            consumerDescriptorPoller.subscription().isConnected())
+        {
+            consumerDescriptorActive = true;
+            LOG.info("stream={} consumer={} switched to per-consumer descriptor stream {}",
+                Integer.toUnsignedString(streamId), Integer.toUnsignedString(consumerId),
+                consumerDescriptorPoller.name());
+        }
+        if (consumerControlPoller != null && !consumerControlActive &&
+            consumerControlPoller.subscription().isConnected())
+        {
+            consumerControlActive = true;
+        }
+        if (nowNs - nextHelloNs >= 0)
+        {
+            nextHelloNs = nowNs + ctx.helloPeriodNs();
+            sendHello();
+            work++;
+        }
+        if (nowNs - nextQosNs >= 0)
+        {
+            nextQosNs = nowNs + ctx.qosPeriodNs();
+            final int length = encoder.qosConsumer(streamId, consumerId, mappedEpoch,
+                lastSeqSeen == NO_SEQ ? 0 : lastSeqSeen, dropsGap, dropsLate, effectiveMode());
+            qosPublication.offer(encoder.buffer(), 0, length);
+            work++;
+        }
+        if (nowNs - nextLivenessNs >= 0)
+        {
+            nextLivenessNs = nowNs + ctx.helloPeriodNs();
+            work += checkLiveness(nowNs);
+        }
+        return work;
+    }
+
+    private Mode effectiveMode()
+    {
+        if (assignedMode != null)
+        {
+            return assignedMode;
+        }
+        return ctx.mode() == ConsumerMode.RATE_LIMITED ? Mode.RATE_LIMITED : Mode.STREAM;
+    }
+
+    private void sendHello()
+    {
+        final long intervalUs = ctx.progressIntervalUs() < 0 ? WireMessageEncoder.NULL_U32 : ctx.progressIntervalUs();
+        final long bytesDelta = ctx.progressBytesDelta() < 0 ? WireMessageEncoder.NULL_U32 : ctx.progressBytesDelta();
+        final int length = encoder.consumerHello(streamId, consumerId, true, ctx.supportsProgress(),
+            ctx.mode() == ConsumerMode.RATE_LIMITED ? Mode.RATE_LIMITED : Mode.STREAM, ctx.maxRateHz(),
+            ShmLayout.LAYOUT_VERSION, intervalUs, bytesDelta, WireMessageEncoder.NULL_U32,
+            ctx.requestedDescriptorStreamId(), ctx.requestedControlStreamId(),
+            ctx.requestedDescriptorChannel(), ctx.requestedControlChannel());
+        controlPublication.offer(encoder.buffer(), 0, length);
+    }
+
+    /** Wire §15.14: stale activity or a changed superblock unmaps; the next fresh announce maps again. */
+    private int checkLiveness(final long nowNs)
+    {
+        if (state != State.MAPPED)
+        {
+            return 0;
+        }
+        final org.agrona.concurrent.UnsafeBuffer header = regions.headerRing().buffer();
+        if (Superblock.magic(header) != ShmLayout.MAGIC || Superblock.epoch(header) != mappedEpoch)
+        {
+            LOG.warn("stream={} epoch={} header ring superblock changed (magic or epoch): unmapping",
+                Integer.toUnsignedString(streamId), mappedEpoch);
+            unmap();
+            remaps++;
+            return 1;
+        }
+        if (!Superblock.isFresh(header, nowNs, ctx.announceFreshnessWindowNs()))
+        {
+            LOG.warn("stream={} epoch={} producer activity stale for more than {} ms: unmapping",
+                Integer.toUnsignedString(streamId), mappedEpoch, ctx.announceFreshnessWindowNs() / 1_000_000);
+            unmap();
+            remaps++;
+            // the producer is gone: accept a lower epoch from whoever announces next
+            epochFloor = 0;
+            return 1;
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- descriptors and frames
+
+    private void onFrameDescriptor(final FrameDescriptorDecoder descriptor, final int source)
+    {
+        if ((int)descriptor.streamId() != streamId)
+        {
+            return;
+        }
+        if ((source & SOURCE_CONSUMER_DESCRIPTOR) == 0 && consumerDescriptorActive)
+        {
+            return;
+        }
+        if (state != State.MAPPED)
+        {
+            dropsUnmapped++;
+            return;
+        }
+        if (descriptor.epoch() != mappedEpoch)
+        {
+            dropsOtherEpoch++;
+            return;
+        }
+        final long seq = descriptor.seq();
+        if (lastSeqSeen != NO_SEQ)
+        {
+            if (seq <= lastSeqSeen)
+            {
+                duplicates++;
+                return;
+            }
+            final boolean capped = consumerDescriptorActive && effectiveMode() == Mode.RATE_LIMITED;
+            if (seq > lastSeqSeen + 1 && !capped)
+            {
+                dropsGap += seq - lastSeqSeen - 1;
+            }
+        }
+        lastSeqSeen = seq;
+        if (resyncTargetSeq != NO_SEQ)
+        {
+            if (seq < resyncTargetSeq)
+            {
+                dropsGap++;
+                return;
+            }
+            resyncTargetSeq = NO_SEQ;
+        }
+        if (ctx.mode() == ConsumerMode.RATE_LIMITED && !consumerDescriptorActive && ctx.maxRateHz() > 0)
+        {
+            // declined or not requested: drop locally to honour max_rate_hz (Wire §11)
+            final long nowNs = clock.nanoTime();
+            if (lastDeliveryNs != Long.MIN_VALUE && nowNs - lastDeliveryNs < 1_000_000_000L / ctx.maxRateHz())
+            {
+                dropsRateLimited++;
+                return;
+            }
+        }
+        final long headerIndex = descriptor.headerIndex();
+        if (headerIndex > Integer.MAX_VALUE)
+        {
+            dropsInvalid++;
+            warn("header_index out of range", seq, headerIndex);
+            return;
+        }
+        deliver(seq, (int)headerIndex);
+    }
+
+    /** Validate the slot, hand it to the handler, re-check after; true if delivered. */
+    private boolean deliver(final long seq, final int headerIndex)
+    {
+        final int status = reader.begin(headerIndex, seq, view);
+        if (status == SlotReader.OK)
+        {
+            delivered++;
+            lastDeliveryNs = clock.nanoTime();
+            try
+            {
+                handler.onFrame(view);
+            }
+            catch (final RuntimeException ex)
+            {
+                countAfterDelivery(seq);
+                throw new FrameHandlerException(ex);
+            }
+            countAfterDelivery(seq);
+            return true;
+        }
+        if (status == SlotReader.OVERWRITTEN)
+        {
+            final long committed = reader.committedSequenceAt(headerIndex);
+            if (committed > seq && committed - seq > ctx.maxOutstandingSeqGap())
+            {
+                // Wire §15.4: too far behind; skip to the newest frame rather than chase overwritten ones
+                resyncs++;
+                dropsGap++;
+                resyncTargetSeq = committed;
+                warn("resync: consumer behind by more than max_outstanding_seq_gap, skipping to seq", seq,
+                    committed);
+                return false;
+            }
+            dropsLate++;
+            return false;
+        }
+        if (SlotReader.isLate(status))
+        {
+            dropsLate++;
+            return false;
+        }
+        dropsInvalid++;
+        warn(SlotReader.describe(status), seq, headerIndex);
+        return false;
+    }
+
+    private void countAfterDelivery(final long seq)
+    {
+        if (view.stillCommitted())
+        {
+            framesReceived++;
+            bytesReceived += view.valuesLength();
+        }
+        else
+        {
+            dropsLate++;
+            dropsLateAfterDelivery++;
+        }
+        lastDeliveredSeq = seq;
+    }
+
+    private void onFrameProgress(final FrameProgressDecoder progress, final int source)
+    {
+        if ((int)progress.streamId() != streamId || !ctx.supportsProgress() || ctx.progressHandler() == null)
+        {
+            return;
+        }
+        if ((source & SOURCE_CONSUMER_CONTROL) == 0 && consumerControlActive)
+        {
+            return;
+        }
+        if (state != State.MAPPED || progress.epoch() != mappedEpoch)
+        {
+            progressDropped++;
+            return;
+        }
+        final long frameId = progress.frameId();
+        final long headerIndex = progress.headerIndex();
+        final long filled = progress.payloadBytesFilled();
+        final int stateRaw = progress.stateRaw();
+        if (headerIndex != (frameId & ringMask) || filled < 0 || filled > (regions.maxStride() & 0xFFFF_FFFFL) ||
+            stateRaw < 1 || stateRaw > 3)
+        {
+            progressDropped++;
+            return;
+        }
+        if (frameId == progressFrameId)
+        {
+            if (filled < progressLastBytes)
+            {
+                // Wire §10.2.2: regression within a frame
+                progressDropped++;
+                return;
+            }
+        }
+        else if (progressFrameId != NO_SEQ && frameId < progressFrameId)
+        {
+            progressDropped++;
+            return;
+        }
+        progressFrameId = frameId;
+        progressLastBytes = filled;
+        progressDelivered++;
+        try
+        {
+            ctx.progressHandler().onProgress(streamId, mappedEpoch, frameId, (int)headerIndex, filled, stateRaw);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new FrameHandlerException(ex);
+        }
+    }
+
+    // ---------------------------------------------------------------- announces and mapping
+
+    private void onShmPoolAnnounce(final ShmPoolAnnounceDecoder announce)
+    {
+        if ((int)announce.streamId() != streamId || state == State.FALLBACK)
+        {
+            return;
+        }
+        final long nowNs = clock.nanoTime();
+        final long timestampNs = announce.announceTimestampNs();
+        final short domain = announce.announceClockDomainRaw();
+        final long epoch = announce.epoch();
+        if (domain == ClockDomain.MONOTONIC.value())
+        {
+            if (timestampNs < joinTimeNs)
+            {
+                // Wire §10.1.1: from before we joined (e.g. replayed); ignore
+                announcesBeforeJoin++;
+                return;
+            }
+            if (nowNs - timestampNs > ctx.announceFreshnessWindowNs())
+            {
+                announcesStale++;
+                return;
+            }
+        }
+        else if (domain == ClockDomain.REALTIME_SYNCED.value())
+        {
+            if (ctx.epochNanoClock().nanoTime() - timestampNs > ctx.announceFreshnessWindowNs())
+            {
+                announcesStale++;
+                return;
+            }
+        }
+        else
+        {
+            announcesStale++;
+            warn("announce with unknown clock domain", epoch, domain);
+            return;
+        }
+
+        if (state == State.MAPPED)
+        {
+            if (epoch == mappedEpoch)
+            {
+                final StreamLayout layout = decodeLayout(announce);
+                if (layout != null && !layout.sameRegions(mappedLayout))
+                {
+                    LOG.warn("stream={} epoch={} announce changed the layout within an epoch: remapping",
+                        Integer.toUnsignedString(streamId), epoch);
+                    unmap();
+                    remaps++;
+                    map(layout, false);
+                }
+                return;
+            }
+            if (Long.compareUnsigned(epoch, mappedEpoch) < 0)
+            {
+                announcesOlderEpoch++;
+                return;
+            }
+            LOG.info("stream={} epoch={} new epoch announced (was {}): remapping", Integer.toUnsignedString(streamId),
+                epoch, mappedEpoch);
+            final StreamLayout layout = decodeLayout(announce);
+            if (layout == null)
+            {
+                return;
+            }
+            unmap();
+            epochChanges++;
+            remaps++;
+            map(layout, true);
+            return;
+        }
+        if (Long.compareUnsigned(epoch, epochFloor) < 0)
+        {
+            announcesOlderEpoch++;
+            return;
+        }
+        final StreamLayout layout = decodeLayout(announce);
+        if (layout != null)
+        {
+            final boolean remap = epochFloor != 0;
+            if (remap && epoch != epochFloor)
+            {
+                epochChanges++;
+            }
+            map(layout, remap);
+        }
+    }
+
+    private StreamLayout decodeLayout(final ShmPoolAnnounceDecoder announce)
+    {
+        if (announce.headerSlotBytes() != ShmLayout.HEADER_SLOT_BYTES)
+        {
+            mapFailures++;
+            warn("announce header_slot_bytes is not 256", announce.epoch(), announce.headerSlotBytes());
+            return null;
+        }
+        final long nslots = announce.headerNslots();
+        final long layoutVersion = announce.layoutVersion();
+        final List<PoolDescriptor> pools = new ArrayList<>();
+        for (final ShmPoolAnnounceDecoder.PayloadPoolsDecoder pool : announce.payloadPools())
+        {
+            pools.add(new PoolDescriptor(pool.poolId(), (int)pool.poolNslots(), (int)pool.strideBytes(),
+                pool.regionUri()));
+        }
+        return new StreamLayout(streamId, announce.epoch(), (int)layoutVersion, (int)nslots,
+            announce.headerRegionUri(), pools);
+    }
+
+    private void map(final StreamLayout layout, final boolean remap)
+    {
+        final StreamRegions mapped;
+        try
+        {
+            mapped = StreamRegionFiles.map(layout, pathPolicy, false);
+        }
+        catch (final ShmValidationException | IllegalArgumentException ex)
+        {
+            mapFailures++;
+            if (shouldWarn())
+            {
+                LOG.warn("stream={} epoch={} cannot map announced regions: {}", Integer.toUnsignedString(streamId),
+                    layout.epoch(), ex.getMessage());
+            }
+            return;
+        }
+        regions = mapped;
+        mappedLayout = layout;
+        reader = new SlotReader(mapped);
+        mappedEpoch = layout.epoch();
+        epochFloor = mappedEpoch;
+        ringMask = layout.headerNslots() - 1;
+        if (replayScratch.length < layout.headerNslots())
+        {
+            replayScratch = new long[layout.headerNslots()];
+        }
+        state = State.MAPPED;
+        lastSeqSeen = NO_SEQ;
+        lastDeliveredSeq = NO_SEQ;
+        resyncTargetSeq = NO_SEQ;
+        progressFrameId = NO_SEQ;
+        // after a remap, frames of the new epoch committed before we mapped are still in the ring: deliver them
+        replayPending = remap || ctx.startPosition() == StartPosition.EARLIEST_IN_RING;
+        replayAfterSeq = NO_SEQ;
+        LOG.info("stream={} epoch={} mapped: nslots={} pools={} header={}", Integer.toUnsignedString(streamId),
+            mappedEpoch, layout.headerNslots(), layout.pools().size(), layout.headerRegionUri());
+    }
+
+    private void unmap()
+    {
+        final StreamRegions toClose = regions;
+        regions = null;
+        reader = null;
+        mappedLayout = null;
+        state = state == State.FALLBACK ? State.FALLBACK : State.UNMAPPED;
+        replayPending = false;
+        CloseHelper.quietClose(toClose);
+    }
+
+    private void onConsumerConfig(final ConsumerConfigDecoder config)
+    {
+        if ((int)config.streamId() != streamId || (int)config.consumerId() != consumerId)
+        {
+            return;
+        }
+        final boolean useShm = config.useShmRaw() == 1;
+        final Mode mode = config.mode();
+        final int descriptorId = (int)config.descriptorStreamId();
+        final int controlId = (int)config.controlStreamId();
+        final String fallback = config.payloadFallbackUri();
+        final String descriptorChannel = config.descriptorChannel();
+        final String controlChannel = config.controlChannel();
+        assignedMode = mode == Mode.NULL_VAL ? null : mode;
+
+        if (!useShm)
+        {
+            if (state != State.FALLBACK)
+            {
+                LOG.warn("stream={} consumer={} told not to use SHM; fallback uri '{}' (not supported by this " +
+                    "client): no frames until SHM is allowed again", Integer.toUnsignedString(streamId),
+                    Integer.toUnsignedString(consumerId), fallback);
+                unmap();
+                state = State.FALLBACK;
+                fallbackUri = fallback;
+            }
+            return;
+        }
+        if (state == State.FALLBACK)
+        {
+            state = State.UNMAPPED;
+            fallbackUri = "";
+        }
+
+        if (!descriptorChannel.isEmpty() && descriptorId != 0)
+        {
+            if (consumerDescriptorPoller == null ||
+                !consumerDescriptorPoller.name().endsWith(" " + descriptorChannel + "/" + descriptorId))
+            {
+                closeConsumerDescriptor();
+                final Subscription subscription = aeron.addSubscription(descriptorChannel, descriptorId);
+                consumerDescriptorPoller = new WirePoller(subscription, listener, SOURCE_CONSUMER_DESCRIPTOR,
+                    "consumer-descriptor " + descriptorChannel + "/" + descriptorId, true);
+                pollers.add(0, consumerDescriptorPoller);
+            }
+            descriptorRequestDeclined = false;
+        }
+        else
+        {
+            if (consumerDescriptorPoller != null)
+            {
+                closeConsumerDescriptor();
+            }
+            descriptorRequestDeclined = !ctx.requestedDescriptorChannel().isEmpty();
+        }
+
+        if (!controlChannel.isEmpty() && controlId != 0)
+        {
+            if (consumerControlPoller == null ||
+                !consumerControlPoller.name().endsWith(" " + controlChannel + "/" + controlId))
+            {
+                closeConsumerControl();
+                final Subscription subscription = aeron.addSubscription(controlChannel, controlId);
+                consumerControlPoller = new WirePoller(subscription, listener, SOURCE_CONSUMER_CONTROL,
+                    "consumer-control " + controlChannel + "/" + controlId, true);
+                pollers.add(consumerControlPoller);
+            }
+        }
+        else if (consumerControlPoller != null)
+        {
+            closeConsumerControl();
+        }
+    }
+
+    private void closeConsumerDescriptor()
+    {
+        if (consumerDescriptorPoller != null)
+        {
+            pollers.remove(consumerDescriptorPoller);
+            CloseHelper.quietClose(consumerDescriptorPoller);
+            consumerDescriptorPoller = null;
+            consumerDescriptorActive = false;
+        }
+    }
+
+    private void closeConsumerControl()
+    {
+        if (consumerControlPoller != null)
+        {
+            pollers.remove(consumerControlPoller);
+            CloseHelper.quietClose(consumerControlPoller);
+            consumerControlPoller = null;
+            consumerControlActive = false;
+        }
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    private void onDataSourceAnnounce(final DataSourceAnnounceDecoder announce)
+    {
+        if ((int)announce.streamId() != streamId)
+        {
+            return;
+        }
+        final long version = announce.metaVersion();
+        final String name = announce.name();
+        synchronized (metadataByVersion)
+        {
+            dataSourceName = name;
+            announcedMetaVersion = version;
+        }
+    }
+
+    private void onDataSourceMeta(final DataSourceMetaDecoder meta)
+    {
+        if ((int)meta.streamId() != streamId)
+        {
+            return;
+        }
+        final long version = meta.metaVersion();
+        synchronized (metadataByVersion)
+        {
+            if (metadataByVersion.containsKey(version))
+            {
+                latestMetaVersion = version;
+                return;
+            }
+        }
+        final List<MetadataAttribute> attributes = new ArrayList<>();
+        for (final DataSourceMetaDecoder.AttributesDecoder attribute : meta.attributes())
+        {
+            final String key = attribute.key();
+            final String format = attribute.format();
+            final byte[] value = new byte[attribute.valueLength()];
+            attribute.getValue(value, 0, value.length);
+            attributes.add(new MetadataAttribute(key, format, value));
+        }
+        synchronized (metadataByVersion)
+        {
+            metadataByVersion.put(version, new DataSourceMetadata(streamId, version, dataSourceName, attributes));
+            while (metadataByVersion.size() > METADATA_VERSIONS_KEPT)
+            {
+                metadataByVersion.remove(metadataByVersion.keySet().iterator().next());
+            }
+            latestMetaVersion = version;
+        }
+        LOG.info("stream={} meta_version={} metadata received: {} attributes", Integer.toUnsignedString(streamId),
+            version, attributes.size());
+    }
+
+    /**
+     * The metadata for {@code metaVersion} (as carried by {@link FrameView#metaVersion()}), or null if that version
+     * was not received (the last 16 versions are kept). Thread-safe.
+     */
+    public DataSourceMetadata metadata(final long metaVersion)
+    {
+        synchronized (metadataByVersion)
+        {
+            final DataSourceMetadata metadata = metadataByVersion.get(metaVersion);
+            if (metadata == null)
+            {
+                return null;
+            }
+            return metadata.name().equals(dataSourceName) ? metadata : metadata.withName(dataSourceName);
+        }
+    }
+
+    /** The newest metadata received, or null. Thread-safe. */
+    public DataSourceMetadata latestMetadata()
+    {
+        synchronized (metadataByVersion)
+        {
+            return latestMetaVersion < 0 ? null : metadata(latestMetaVersion);
+        }
+    }
+
+    /** The data source name from the last {@code DataSourceAnnounce}, empty if none yet. Thread-safe. */
+    public String dataSourceName()
+    {
+        synchronized (metadataByVersion)
+        {
+            return dataSourceName;
+        }
+    }
+
+    // ---------------------------------------------------------------- close, logging
+
+    /** Unmap, close subscriptions and publications, and the owned Aeron client/driver. */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        unmap();
+        CloseHelper.closeAll(() -> CloseHelper.closeAll(pollers), publications, ctx::closeOwned);
+        LOG.info("stream={} consumer={} closed: frames={} dropsGap={} dropsLate={} invalid={}",
+            Integer.toUnsignedString(streamId), Integer.toUnsignedString(consumerId), framesReceived, dropsGap,
+            dropsLate, dropsInvalid);
+    }
+
+    private void warn(final String what, final long seq, final long value)
+    {
+        if (shouldWarn())
+        {
+            LOG.warn("stream={} epoch={} seq={} frame dropped: {} ({})", Integer.toUnsignedString(streamId),
+                mappedEpoch, seq, what, value);
+        }
+    }
+
+    private boolean shouldWarn()
+    {
+        final long nowNs = System.nanoTime();
+        if (lastWarnNs == Long.MIN_VALUE || nowNs - lastWarnNs >= WARN_INTERVAL_NS)
+        {
+            lastWarnNs = nowNs;
+            return true;
+        }
+        return false;
+    }
+
+    private final class Listener implements WireMessageListener
+    {
+        @Override
+        public void onShmPoolAnnounce(final ShmPoolAnnounceDecoder decoder, final int source)
+        {
+            TensorPoolConsumer.this.onShmPoolAnnounce(decoder);
+        }
+
+        @Override
+        public void onConsumerConfig(final ConsumerConfigDecoder decoder, final int source)
+        {
+            TensorPoolConsumer.this.onConsumerConfig(decoder);
+        }
+
+        @Override
+        public void onFrameDescriptor(final FrameDescriptorDecoder decoder, final int source)
+        {
+            TensorPoolConsumer.this.onFrameDescriptor(decoder, source);
+        }
+
+        @Override
+        public void onFrameProgress(final FrameProgressDecoder decoder, final int source)
+        {
+            TensorPoolConsumer.this.onFrameProgress(decoder, source);
+        }
+
+        @Override
+        public void onDataSourceAnnounce(final DataSourceAnnounceDecoder decoder, final int source)
+        {
+            TensorPoolConsumer.this.onDataSourceAnnounce(decoder);
+        }
+
+        @Override
+        public void onDataSourceMeta(final DataSourceMetaDecoder decoder, final int source)
+        {
+            TensorPoolConsumer.this.onDataSourceMeta(decoder);
+        }
+    }
+
+    // ---------------------------------------------------------------- state and counters
+
+    public int streamId()
+    {
+        return streamId;
+    }
+
+    public int consumerId()
+    {
+        return consumerId;
+    }
+
+    public State state()
+    {
+        return state;
+    }
+
+    /** The mapped epoch, or the last one mapped while UNMAPPED (0 before any). */
+    public long epoch()
+    {
+        return mappedEpoch;
+    }
+
+    /** The layout currently mapped, or null. */
+    public StreamLayout mappedLayout()
+    {
+        return mappedLayout;
+    }
+
+    /** True once a per-consumer descriptor stream is assigned and connected. */
+    public boolean usingConsumerDescriptorStream()
+    {
+        return consumerDescriptorActive;
+    }
+
+    /** True once a per-consumer control stream is assigned and connected. */
+    public boolean usingConsumerControlStream()
+    {
+        return consumerControlActive;
+    }
+
+    /** True if the producer declined the requested per-consumer descriptor stream (empty channel, id 0). */
+    public boolean descriptorRequestDeclined()
+    {
+        return descriptorRequestDeclined;
+    }
+
+    /** {@code payload_fallback_uri} from a {@code ConsumerConfig} with {@code use_shm = false}, else empty. */
+    public String fallbackUri()
+    {
+        return fallbackUri;
+    }
+
+    /** Join time used for the Wire §10.1.1 rule (local monotonic ns). */
+    public long joinTimeNs()
+    {
+        return joinTimeNs;
+    }
+
+    /** Frames delivered and still committed after the handler returned. */
+    public long framesReceived()
+    {
+        return framesReceived;
+    }
+
+    public long bytesReceived()
+    {
+        return bytesReceived;
+    }
+
+    /** Frames never delivered because of seq gaps or a resync (Wire §15.4 {@code drops_gap}). */
+    public long dropsGap()
+    {
+        return dropsGap;
+    }
+
+    /** Frames lost to seqlock instability or overwrite, including after delivery ({@code drops_late}). */
+    public long dropsLate()
+    {
+        return dropsLate;
+    }
+
+    /** The part of {@link #dropsLate()} detected after the handler returned (the handler saw a changing slot). */
+    public long dropsLateAfterDelivery()
+    {
+        return dropsLateAfterDelivery;
+    }
+
+    /** Descriptors dropped because the slot failed validation (Wire §10.2.1, §15.21). */
+    public long dropsInvalid()
+    {
+        return dropsInvalid;
+    }
+
+    /** Descriptors received while not mapped. */
+    public long dropsUnmapped()
+    {
+        return dropsUnmapped;
+    }
+
+    /** Descriptors of an epoch other than the mapped one (Wire §10.2.1). */
+    public long dropsOtherEpoch()
+    {
+        return dropsOtherEpoch;
+    }
+
+    /** Descriptors dropped locally by a RATE_LIMITED consumer whose per-consumer stream was declined (Wire §11). */
+    public long dropsRateLimited()
+    {
+        return dropsRateLimited;
+    }
+
+    /** Descriptors for a seq already seen (shared/per-consumer overlap, replay); not drops. */
+    public long duplicates()
+    {
+        return duplicates;
+    }
+
+    /** Times the consumer skipped ahead after falling more than {@code maxOutstandingSeqGap} behind. */
+    public long resyncs()
+    {
+        return resyncs;
+    }
+
+    public long epochChanges()
+    {
+        return epochChanges;
+    }
+
+    public long remaps()
+    {
+        return remaps;
+    }
+
+    /** Announces whose regions could not be mapped (path policy, superblock, layout). */
+    public long mapFailures()
+    {
+        return mapFailures;
+    }
+
+    /** Announces ignored as older than the freshness window. */
+    public long announcesStale()
+    {
+        return announcesStale;
+    }
+
+    /** Announces ignored as timestamped before the consumer joined (MONOTONIC only). */
+    public long announcesBeforeJoin()
+    {
+        return announcesBeforeJoin;
+    }
+
+    /** Announces ignored because a higher epoch is mapped. */
+    public long announcesOlderEpoch()
+    {
+        return announcesOlderEpoch;
+    }
+
+    public long progressDelivered()
+    {
+        return progressDelivered;
+    }
+
+    public long progressDropped()
+    {
+        return progressDropped;
+    }
+
+    /** The highest descriptor seq seen in the mapped epoch, -1 if none. */
+    public long lastSeqSeen()
+    {
+        return lastSeqSeen;
+    }
+
+    /** The seq of the last frame handed to a handler, -1 if none. */
+    public long lastDeliveredSeq()
+    {
+        return lastDeliveredSeq;
+    }
+
+    /** Every subscription's poller, for per-stream malformed/foreign/unknown fragment counters. */
+    public List<WirePoller> pollers()
+    {
+        return pollers;
+    }
+
+    /** Malformed fragments over all subscriptions. */
+    public long malformedFragments()
+    {
+        long total = 0;
+        for (final WirePoller poller : pollers)
+        {
+            total += poller.malformedCount() + poller.unsupportedVersionCount();
+        }
+        return total;
+    }
+
+    /** Fragments of other schemas over all subscriptions. */
+    public long foreignFragments()
+    {
+        long total = 0;
+        for (final WirePoller poller : pollers)
+        {
+            total += poller.foreignSchemaCount();
+        }
+        return total;
+    }
+
+    /**
+     * Configuration of a {@link TensorPoolConsumer}: fluent accessors, defaults, validated once by
+     * {@link #conclude()}. Only {@link #streamId(int)} is required.
+     */
+    public static final class Context
+    {
+        /** Default {@code max_outstanding_seq_gap} (Wire §15.4). */
+        public static final int DEFAULT_MAX_OUTSTANDING_SEQ_GAP = 256;
+        /** Default announce freshness window: 3x the 1 s announce period (Wire §10.1.1). */
+        public static final long DEFAULT_ANNOUNCE_FRESHNESS_WINDOW_NS = 3_000_000_000L;
+        /** Default hello and QoS period (Wire §15.11). */
+        public static final long DEFAULT_PERIOD_NS = 1_000_000_000L;
+
+        private boolean concluded;
+        private Aeron aeron;
+        private boolean ownsAeron;
+        private String aeronDirectoryName;
+        private int streamId;
+        private int consumerId;
+        private ConsumerMode mode = ConsumerMode.STREAM;
+        private long maxRateHz;
+        private boolean supportsProgress;
+        private long progressIntervalUs = -1;
+        private long progressBytesDelta = -1;
+        private ProgressHandler progressHandler;
+        private FrameHandler frameHandler;
+        private int fragmentLimit = 64;
+        private String requestedDescriptorChannel = "";
+        private int requestedDescriptorStreamId;
+        private String requestedControlChannel = "";
+        private int requestedControlStreamId;
+        private String controlChannel = DefaultEndpoints.CONTROL_CHANNEL;
+        private int controlStreamId = DefaultEndpoints.CONTROL_STREAM_ID;
+        private String descriptorChannel = DefaultEndpoints.DESCRIPTOR_CHANNEL;
+        private int descriptorStreamId = DefaultEndpoints.DESCRIPTOR_STREAM_ID;
+        private String qosChannel = DefaultEndpoints.QOS_CHANNEL;
+        private int qosStreamId = DefaultEndpoints.QOS_STREAM_ID;
+        private String metadataChannel = DefaultEndpoints.METADATA_CHANNEL;
+        private int metadataStreamId = DefaultEndpoints.METADATA_STREAM_ID;
+        private List<Path> allowedBaseDirs = new ArrayList<>(List.of(TensorPoolProducer.Context.DEFAULT_SHM_BASE_DIR));
+        private int maxOutstandingSeqGap = DEFAULT_MAX_OUTSTANDING_SEQ_GAP;
+        private long announceFreshnessWindowNs = DEFAULT_ANNOUNCE_FRESHNESS_WINDOW_NS;
+        private StartPosition startPosition = StartPosition.LATEST;
+        private long helloPeriodNs = DEFAULT_PERIOD_NS;
+        private long qosPeriodNs = DEFAULT_PERIOD_NS;
+        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+        private EpochNanoClock epochNanoClock = new SystemEpochNanoClock();
+
+        /**
+         * Validate and fill defaults; runs once. Connects an owned Aeron client when none was given.
+         *
+         * @throws IllegalArgumentException naming the offending setting and value.
+         */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                return this;
+            }
+            if (streamId == 0)
+            {
+                throw new IllegalArgumentException("streamId must be set to a non-zero u32");
+            }
+            if (consumerId == 0)
+            {
+                // Wire §10.1.2: self-assigned ids are random
+                consumerId = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+            }
+            if (mode == ConsumerMode.RATE_LIMITED && maxRateHz <= 0)
+            {
+                throw new IllegalArgumentException("RATE_LIMITED mode needs maxRateHz > 0: " + maxRateHz);
+            }
+            if (maxRateHz < 0 || maxRateHz > 0xFFFF_FFFFL)
+            {
+                throw new IllegalArgumentException("maxRateHz must be a u32: " + maxRateHz);
+            }
+            checkRequest("descriptor", requestedDescriptorChannel, requestedDescriptorStreamId);
+            checkRequest("control", requestedControlChannel, requestedControlStreamId);
+            if (maxOutstandingSeqGap <= 0)
+            {
+                throw new IllegalArgumentException("maxOutstandingSeqGap must be positive: " + maxOutstandingSeqGap);
+            }
+            if (fragmentLimit <= 0)
+            {
+                throw new IllegalArgumentException("fragmentLimit must be positive: " + fragmentLimit);
+            }
+            TensorPoolProducer.Context.checkPositive("announceFreshnessWindowNs", announceFreshnessWindowNs);
+            TensorPoolProducer.Context.checkPositive("helloPeriodNs", helloPeriodNs);
+            TensorPoolProducer.Context.checkPositive("qosPeriodNs", qosPeriodNs);
+            if (allowedBaseDirs.isEmpty())
+            {
+                throw new IllegalArgumentException("allowedBaseDirs must name at least one directory");
+            }
+            if (aeron == null)
+            {
+                final Aeron.Context aeronContext = new Aeron.Context();
+                if (aeronDirectoryName != null)
+                {
+                    aeronContext.aeronDirectoryName(aeronDirectoryName);
+                }
+                aeron = Aeron.connect(aeronContext);
+                ownsAeron = true;
+            }
+            concluded = true;
+            return this;
+        }
+
+        private static void checkRequest(final String what, final String channel, final int id)
+        {
+            if (channel.isEmpty() != (id == 0))
+            {
+                throw new IllegalArgumentException("per-consumer " + what + " request needs both a channel and a " +
+                    "non-zero stream id (Wire §10.1.2): channel '" + channel + "', stream id " +
+                    Integer.toUnsignedString(id));
+            }
+        }
+
+        void closeOwned()
+        {
+            if (ownsAeron)
+            {
+                CloseHelper.quietClose(aeron);
+                ownsAeron = false;
+            }
+        }
+
+        /** An Aeron client to share (not closed by the consumer). Default: connect one, owned. */
+        public Context aeron(final Aeron aeron)
+        {
+            this.aeron = aeron;
+            return this;
+        }
+
+        public Aeron aeron()
+        {
+            return aeron;
+        }
+
+        public Context aeronDirectoryName(final String dir)
+        {
+            this.aeronDirectoryName = dir;
+            return this;
+        }
+
+        public String aeronDirectoryName()
+        {
+            return aeronDirectoryName;
+        }
+
+        /** The data stream id to consume; required. */
+        public Context streamId(final int streamId)
+        {
+            this.streamId = streamId;
+            return this;
+        }
+
+        public int streamId()
+        {
+            return streamId;
+        }
+
+        /** Consumer id; default random non-zero (Wire §10.1.2). */
+        public Context consumerId(final int consumerId)
+        {
+            this.consumerId = consumerId;
+            return this;
+        }
+
+        public int consumerId()
+        {
+            return consumerId;
+        }
+
+        public Context mode(final ConsumerMode mode)
+        {
+            this.mode = mode;
+            return this;
+        }
+
+        public ConsumerMode mode()
+        {
+            return mode;
+        }
+
+        /** Descriptor rate cap for RATE_LIMITED (Wire §10.1.2 {@code max_rate_hz}); 0 = unlimited. */
+        public Context maxRateHz(final long hz)
+        {
+            this.maxRateHz = hz;
+            return this;
+        }
+
+        public long maxRateHz()
+        {
+            return maxRateHz;
+        }
+
+        /** Opt in to FrameProgress hints (Wire §10.2.2); they go to {@link #progressHandler(ProgressHandler)}. */
+        public Context supportsProgress(final boolean supports)
+        {
+            this.supportsProgress = supports;
+            return this;
+        }
+
+        public boolean supportsProgress()
+        {
+            return supportsProgress;
+        }
+
+        /** Progress interval hint in µs; -1 (default) = not provided. */
+        public Context progressIntervalUs(final long us)
+        {
+            this.progressIntervalUs = us;
+            return this;
+        }
+
+        public long progressIntervalUs()
+        {
+            return progressIntervalUs;
+        }
+
+        /** Progress byte-delta hint; -1 (default) = not provided. */
+        public Context progressBytesDelta(final long bytes)
+        {
+            this.progressBytesDelta = bytes;
+            return this;
+        }
+
+        public long progressBytesDelta()
+        {
+            return progressBytesDelta;
+        }
+
+        public Context progressHandler(final ProgressHandler handler)
+        {
+            this.progressHandler = handler;
+            return this;
+        }
+
+        public ProgressHandler progressHandler()
+        {
+            return progressHandler;
+        }
+
+        /** Handler used by {@link TensorPoolConsumer#doWork()} when run as an agent. */
+        public Context frameHandler(final FrameHandler handler)
+        {
+            this.frameHandler = handler;
+            return this;
+        }
+
+        public FrameHandler frameHandler()
+        {
+            return frameHandler;
+        }
+
+        /** Frames per {@link TensorPoolConsumer#doWork()}; default 64. */
+        public Context fragmentLimit(final int limit)
+        {
+            this.fragmentLimit = limit;
+            return this;
+        }
+
+        public int fragmentLimit()
+        {
+            return fragmentLimit;
+        }
+
+        /** Request a per-consumer descriptor stream (Wire §5); both values or neither. */
+        public Context requestDescriptorStream(final String channel, final int streamId)
+        {
+            this.requestedDescriptorChannel = channel == null ? "" : channel;
+            this.requestedDescriptorStreamId = streamId;
+            return this;
+        }
+
+        public String requestedDescriptorChannel()
+        {
+            return requestedDescriptorChannel;
+        }
+
+        public int requestedDescriptorStreamId()
+        {
+            return requestedDescriptorStreamId;
+        }
+
+        /** Request a per-consumer control stream for FrameProgress (Wire §5); both values or neither. */
+        public Context requestControlStream(final String channel, final int streamId)
+        {
+            this.requestedControlChannel = channel == null ? "" : channel;
+            this.requestedControlStreamId = streamId;
+            return this;
+        }
+
+        public String requestedControlChannel()
+        {
+            return requestedControlChannel;
+        }
+
+        public int requestedControlStreamId()
+        {
+            return requestedControlStreamId;
+        }
+
+        public Context controlChannel(final String channel)
+        {
+            this.controlChannel = channel;
+            return this;
+        }
+
+        public String controlChannel()
+        {
+            return controlChannel;
+        }
+
+        public Context controlStreamId(final int id)
+        {
+            this.controlStreamId = id;
+            return this;
+        }
+
+        public int controlStreamId()
+        {
+            return controlStreamId;
+        }
+
+        public Context descriptorChannel(final String channel)
+        {
+            this.descriptorChannel = channel;
+            return this;
+        }
+
+        public String descriptorChannel()
+        {
+            return descriptorChannel;
+        }
+
+        public Context descriptorStreamId(final int id)
+        {
+            this.descriptorStreamId = id;
+            return this;
+        }
+
+        public int descriptorStreamId()
+        {
+            return descriptorStreamId;
+        }
+
+        public Context qosChannel(final String channel)
+        {
+            this.qosChannel = channel;
+            return this;
+        }
+
+        public String qosChannel()
+        {
+            return qosChannel;
+        }
+
+        public Context qosStreamId(final int id)
+        {
+            this.qosStreamId = id;
+            return this;
+        }
+
+        public int qosStreamId()
+        {
+            return qosStreamId;
+        }
+
+        public Context metadataChannel(final String channel)
+        {
+            this.metadataChannel = channel;
+            return this;
+        }
+
+        public String metadataChannel()
+        {
+            return metadataChannel;
+        }
+
+        public Context metadataStreamId(final int id)
+        {
+            this.metadataStreamId = id;
+            return this;
+        }
+
+        public int metadataStreamId()
+        {
+            return metadataStreamId;
+        }
+
+        /** Multiplex control, descriptor, QoS and metadata on one endpoint (Wire §15.11 minimal deployment). */
+        public Context multiplexedEndpoint(final String channel, final int id)
+        {
+            controlChannel = descriptorChannel = qosChannel = metadataChannel = channel;
+            controlStreamId = descriptorStreamId = qosStreamId = metadataStreamId = id;
+            return this;
+        }
+
+        /** Directories announced regions may live in (Wire §15.21a.5); default {@code /dev/shm/tensorpool}. */
+        public Context allowedBaseDirs(final List<Path> dirs)
+        {
+            this.allowedBaseDirs = new ArrayList<>(dirs);
+            return this;
+        }
+
+        public List<Path> allowedBaseDirs()
+        {
+            return allowedBaseDirs;
+        }
+
+        /** Resync when this far behind (Wire §15.4); default 256. */
+        public Context maxOutstandingSeqGap(final int gap)
+        {
+            this.maxOutstandingSeqGap = gap;
+            return this;
+        }
+
+        public int maxOutstandingSeqGap()
+        {
+            return maxOutstandingSeqGap;
+        }
+
+        /** Announces and activity older than this are stale (Wire §10.1.1, §15.1); default 3 s. */
+        public Context announceFreshnessWindowNs(final long ns)
+        {
+            this.announceFreshnessWindowNs = ns;
+            return this;
+        }
+
+        public long announceFreshnessWindowNs()
+        {
+            return announceFreshnessWindowNs;
+        }
+
+        public Context startPosition(final StartPosition position)
+        {
+            this.startPosition = position;
+            return this;
+        }
+
+        public StartPosition startPosition()
+        {
+            return startPosition;
+        }
+
+        /** ConsumerHello period and liveness check period; default 1 s. */
+        public Context helloPeriodNs(final long ns)
+        {
+            this.helloPeriodNs = ns;
+            return this;
+        }
+
+        public long helloPeriodNs()
+        {
+            return helloPeriodNs;
+        }
+
+        public Context qosPeriodNs(final long ns)
+        {
+            this.qosPeriodNs = ns;
+            return this;
+        }
+
+        public long qosPeriodNs()
+        {
+            return qosPeriodNs;
+        }
+
+        /** CLOCK_MONOTONIC source (MONOTONIC announces, activity); replaceable in tests. */
+        public Context nanoClock(final NanoClock clock)
+        {
+            this.nanoClock = clock;
+            return this;
+        }
+
+        public NanoClock nanoClock()
+        {
+            return nanoClock;
+        }
+
+        /** Realtime source for REALTIME_SYNCED announces. */
+        public Context epochNanoClock(final EpochNanoClock clock)
+        {
+            this.epochNanoClock = clock;
+            return this;
+        }
+
+        public EpochNanoClock epochNanoClock()
+        {
+            return epochNanoClock;
+        }
+    }
+}

@@ -1,0 +1,1686 @@
+package io.tensorpool.client;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.tensorpool.codecs.wire.ConsumerHelloDecoder;
+import io.tensorpool.codecs.wire.Dtype;
+import io.tensorpool.codecs.wire.FrameProgressState;
+import io.tensorpool.codecs.wire.Mode;
+import io.tensorpool.codecs.wire.QosConsumerDecoder;
+import io.tensorpool.codecs.wire.ResponseCode;
+import io.tensorpool.control.DefaultEndpoints;
+import io.tensorpool.control.SharedPublications;
+import io.tensorpool.control.WireMessageEncoder;
+import io.tensorpool.control.WireMessageListener;
+import io.tensorpool.control.WirePoller;
+import io.tensorpool.shm.FrameClaim;
+import io.tensorpool.shm.ShmLayout;
+import io.tensorpool.shm.SlotWriter;
+import io.tensorpool.shm.StreamLayout;
+import io.tensorpool.shm.StreamRegions;
+import io.tensorpool.tensor.TensorLayoutRules;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Publishes tensors into shared memory and announces them over Aeron (Wire v1.1 §8–§11, standalone mode by default).
+ * <p>
+ * Write path, zero-copy: {@link #tryClaim} a slot, write the payload into {@link FrameClaim#buffer()}, describe the
+ * tensor on the claim ({@code dtype}, {@code shape}, ...), then {@link #commit}: the slot is committed through the
+ * seqlock (Wire §8.3) and only then a {@code FrameDescriptor} is published. Nothing blocks: a frame for which no pool
+ * is large enough is dropped and counted (Wire §9), descriptor back-pressure is counted, never waited on (Wire §15.4).
+ * <p>
+ * Control plane, in {@link #doWork()}: {@code ShmPoolAnnounce} (clock domain MONOTONIC, every announce period and on
+ * change, standalone mode only), {@code DataSourceAnnounce}/{@code DataSourceMeta}, {@code QosProducer},
+ * {@code ConsumerHello} handling with per-consumer descriptor/control streams, rate caps and stale-consumer cleanup
+ * (Wire §5, §10.1.2–§10.1.3), {@code FrameProgress} throttling (Wire §10.2.2).
+ * <p>
+ * Regions come from the {@link ProducerRegionSource} seam of the {@link Context} ({@link StandaloneRegionSource} by
+ * default). Not thread-safe: call every method from one thread (e.g. call {@link #doWork()} from the publishing loop,
+ * or run the producer as an agent that also publishes). The hot path allocates nothing.
+ */
+public final class TensorPoolProducer implements Agent, AutoCloseable
+{
+    /** No regions are usable yet (driver attach pending or revoked). */
+    public static final long NOT_READY = -1;
+    /** No payload pool is large enough for the length; the frame is dropped and counted (Wire §9). */
+    public static final long NO_POOL_FITS = -2;
+    /** The producer is closed. */
+    public static final long CLOSED = -3;
+    /** A claim is already open; commit or abort it first. */
+    public static final long CLAIM_ALREADY_OPEN = -4;
+    /** The tensor description broke a layout rule (Wire §8.2); the slot stays IN-PROGRESS, nothing is announced. */
+    public static final long INVALID_TENSOR = -5;
+    /** {@code commit}/{@code abort} without a matching open claim (or after the epoch changed). */
+    public static final long NO_OPEN_CLAIM = -6;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TensorPoolProducer.class);
+    private static final long WARN_INTERVAL_NS = 5_000_000_000L;
+
+    private final Context ctx;
+    private final NanoClock clock;
+    private final int streamId;
+    private final int producerId;
+    private final ProducerRegionSource regionSource;
+    private final SharedPublications publications;
+    private final Publication controlPublication;
+    private final Publication descriptorPublication;
+    private final Publication qosPublication;
+    private final Publication metadataPublication;
+    private final List<WirePoller> pollers = new ArrayList<>();
+    private final WireMessageEncoder encoder = new WireMessageEncoder();
+    private final Int2ObjectHashMap<ConsumerSession> sessionsById = new Int2ObjectHashMap<>();
+    private final ArrayList<ConsumerSession> sessions = new ArrayList<>();
+    private final FrameClaim offerClaim = new FrameClaim();
+
+    private StreamRegions regions;
+    private StreamLayout layout;
+    private SlotWriter writer;
+    private long epoch;
+    private long seq;
+    private boolean claimOpen;
+    private boolean closed;
+
+    private long metaVersion = 1;
+    private final List<String> metaKeys = new ArrayList<>();
+    private final List<String> metaFormats = new ArrayList<>();
+    private final List<byte[]> metaValues = new ArrayList<>();
+
+    private long nextAnnounceNs;
+    private long nextQosNs;
+    private long nextMetadataNs;
+    private long nextSessionCheckNs;
+
+    // progress policy, aggregated over consumers that support progress (Wire §10.2.2)
+    private int progressConsumers;
+    private boolean progressOnSharedStream;
+    private long progressIntervalNs;
+    private long progressBytesDelta;
+    private long progressSeq = -1;
+    private long progressLastNs;
+    private long progressLastBytes;
+
+    private long framesPublished;
+    private long framesDropped;
+    private long framesInvalid;
+    private long bytesPublished;
+    private long descriptorBackPressure;
+    private long descriptorNotConnected;
+    private long descriptorsRateCapped;
+    private long progressPublished;
+    private long progressThrottled;
+    private long consumersClosedStale;
+    private long lastDropWarnNs = Long.MIN_VALUE;
+
+    /**
+     * Connect to Aeron (or use the given client), acquire the regions through the region source, and create the
+     * publications and subscriptions. On failure everything acquired so far is released.
+     */
+    public TensorPoolProducer(final Context context)
+    {
+        context.conclude();
+        this.ctx = context;
+        this.clock = context.nanoClock();
+        this.streamId = context.streamId();
+        this.producerId = context.producerId();
+        this.regionSource = context.regionSource();
+        SharedPublications pubs = null;
+        try
+        {
+            final Aeron aeron = context.aeron();
+            pubs = new SharedPublications(aeron);
+            this.publications = pubs;
+            this.controlPublication = pubs.publication(context.controlChannel(), context.controlStreamId());
+            this.descriptorPublication = pubs.publication(context.descriptorChannel(), context.descriptorStreamId());
+            this.qosPublication = pubs.publication(context.qosChannel(), context.qosStreamId());
+            this.metadataPublication = pubs.publication(context.metadataChannel(), context.metadataStreamId());
+
+            final Listener listener = new Listener();
+            final Map<String, WirePoller> byEndpoint = new HashMap<>();
+            addPoller(aeron, byEndpoint, listener, context.controlChannel(), context.controlStreamId(), "control");
+            addPoller(aeron, byEndpoint, listener, context.qosChannel(), context.qosStreamId(), "qos");
+
+            rebuildMetadata(context.metadataAttributes());
+            regionSource.open(context);
+            final long nowNs = clock.nanoTime();
+            progressIntervalNs = context.progressIntervalFloorNs();
+            progressBytesDelta = context.progressBytesFloor();
+            nextAnnounceNs = nowNs;
+            nextQosNs = nowNs;
+            nextMetadataNs = nowNs;
+            nextSessionCheckNs = nowNs + context.consumerHelloIntervalNs();
+            switchRegions(regionSource.regions(), regionSource.layout());
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(pollers);
+            CloseHelper.quietClose(pubs);
+            CloseHelper.quietClose(regionSource);
+            context.closeOwned();
+            throw ex;
+        }
+    }
+
+    private void addPoller(
+        final Aeron aeron,
+        final Map<String, WirePoller> byEndpoint,
+        final WireMessageListener listener,
+        final String channel,
+        final int id,
+        final String role)
+    {
+        final String key = SharedPublications.endpointKey(channel, id);
+        if (!byEndpoint.containsKey(key))
+        {
+            final Subscription subscription = aeron.addSubscription(channel, id);
+            final WirePoller poller = new WirePoller(subscription, listener, 0, role + " " + channel + "/" + id, true);
+            byEndpoint.put(key, poller);
+            pollers.add(poller);
+        }
+    }
+
+    // ---------------------------------------------------------------- write path
+
+    /**
+     * Claim the slot for the next frame with room for {@code length} payload bytes. Write into
+     * {@link FrameClaim#buffer()}, describe the tensor on the claim, then {@link #commit} or {@link #abort}. The claim's
+     * timestamp is preset to now (the context clock) and its meta version to the current one.
+     *
+     * @return the frame's sequence number (>= 0), or {@link #NO_POOL_FITS} (counted as a drop), {@link #NOT_READY},
+     * {@link #CLOSED}, {@link #CLAIM_ALREADY_OPEN}.
+     */
+    public long tryClaim(final int length, final FrameClaim claim)
+    {
+        if (closed)
+        {
+            return CLOSED;
+        }
+        if (writer == null)
+        {
+            return NOT_READY;
+        }
+        if (claimOpen)
+        {
+            return CLAIM_ALREADY_OPEN;
+        }
+        final int index = writer.claim(seq, length, claim);
+        if (index == SlotWriter.NO_POOL_FITS)
+        {
+            framesDropped++;
+            warnDrop(length);
+            return NO_POOL_FITS;
+        }
+        if (index < 0)
+        {
+            return CLAIM_ALREADY_OPEN;
+        }
+        claimOpen = true;
+        claim.timestampNs(clock.nanoTime()).metaVersion(metaVersion);
+        return seq;
+    }
+
+    /**
+     * Commit the claimed slot (seqlock COMMITTED, Wire §8.3) and publish its {@code FrameDescriptor} on the shared
+     * descriptor stream and on every per-consumer descriptor stream (subject to each consumer's rate cap).
+     * Descriptor back-pressure never blocks: it is counted and the frame stays in the ring.
+     *
+     * @return the committed sequence number, or {@link #INVALID_TENSOR}, {@link #NO_OPEN_CLAIM}, {@link #CLOSED}.
+     */
+    public long commit(final FrameClaim claim)
+    {
+        if (closed)
+        {
+            return CLOSED;
+        }
+        if (!claimOpen || claim.seq() != seq)
+        {
+            return NO_OPEN_CLAIM;
+        }
+        claimOpen = false;
+        final int result = claim.commit();
+        if (result != TensorLayoutRules.OK)
+        {
+            framesInvalid++;
+            if (shouldWarn())
+            {
+                LOG.warn("stream={} epoch={} seq={} frame not published: tensor description invalid: {}",
+                    Integer.toUnsignedString(streamId), epoch, seq, TensorLayoutRules.describe(result));
+            }
+            return INVALID_TENSOR;
+        }
+        final long committedSeq = seq;
+        final int headerIndex = claim.headerIndex();
+        if (progressSeq == committedSeq)
+        {
+            publishProgress(committedSeq, headerIndex, claim.length(), FrameProgressState.COMPLETE);
+            progressSeq = -1;
+        }
+        publishDescriptor(committedSeq, headerIndex, claim);
+        framesPublished++;
+        bytesPublished += claim.length();
+        seq++;
+        return committedSeq;
+    }
+
+    /** Give up an open claim; the slot stays IN-PROGRESS and the sequence number is reused by the next claim. */
+    public long abort(final FrameClaim claim)
+    {
+        if (!claimOpen)
+        {
+            return NO_OPEN_CLAIM;
+        }
+        claimOpen = false;
+        claim.abort();
+        return 0;
+    }
+
+    /**
+     * Copy a tensor's bytes into the next slot and commit it.
+     *
+     * @param shape the first {@code ndims} entries are the dimensions; strides are inferred contiguous, row-major.
+     * @return the committed sequence or a negative code as for {@link #tryClaim} and {@link #commit}.
+     */
+    public long offer(
+        final DirectBuffer src,
+        final int offset,
+        final int length,
+        final Dtype dtype,
+        final int[] shape,
+        final int ndims)
+    {
+        final long claimed = tryClaim(length, offerClaim);
+        if (claimed < 0)
+        {
+            return claimed;
+        }
+        offerClaim.buffer().putBytes(0, src, offset, length);
+        offerClaim.dtype(dtype).shape(shape, ndims);
+        final long committed = commit(offerClaim);
+        if (committed < 0 && claimOpen)
+        {
+            abort(offerClaim);
+        }
+        return committed;
+    }
+
+    /**
+     * Report acquisition progress of the open claim: {@code STARTED} on the first report for the frame, then
+     * {@code PROGRESS} at most once per aggregated interval and only when at least the aggregated byte delta was
+     * added (Wire §10.2.2). {@code COMPLETE} is sent by {@link #commit}. Skipped entirely when no consumer announced
+     * {@code supports_progress}.
+     *
+     * @return 1 if a message was published, 0 if throttled or skipped, {@link #NO_OPEN_CLAIM} without an open claim.
+     */
+    public int reportProgress(final FrameClaim claim, final long bytesFilled)
+    {
+        if (!claimOpen || claim.seq() != seq)
+        {
+            return (int)NO_OPEN_CLAIM;
+        }
+        if (progressConsumers == 0)
+        {
+            return 0;
+        }
+        final long filled = Math.max(0, Math.min(bytesFilled, claim.length()));
+        final long nowNs = clock.nanoTime();
+        if (progressSeq != seq)
+        {
+            progressSeq = seq;
+            progressLastNs = nowNs;
+            progressLastBytes = filled;
+            publishProgress(seq, claim.headerIndex(), filled, FrameProgressState.STARTED);
+            return 1;
+        }
+        if (nowNs - progressLastNs >= progressIntervalNs && filled - progressLastBytes >= progressBytesDelta)
+        {
+            progressLastNs = nowNs;
+            progressLastBytes = filled;
+            publishProgress(seq, claim.headerIndex(), filled, FrameProgressState.PROGRESS);
+            return 1;
+        }
+        progressThrottled++;
+        return 0;
+    }
+
+    /**
+     * Replace the user attributes of the data source metadata, bump {@code meta_version} and publish
+     * {@code DataSourceAnnounce} and {@code DataSourceMeta} now (Wire §10.3). Frames claimed afterwards carry the new
+     * version. Tags and the data source id from the context are always included.
+     *
+     * @return the new meta version.
+     */
+    public long updateMetadata(final List<MetadataAttribute> attributes)
+    {
+        rebuildMetadata(attributes);
+        metaVersion = (metaVersion + 1) & 0xFFFF_FFFFL;
+        publishMetadata(clock.nanoTime());
+        return metaVersion;
+    }
+
+    // ---------------------------------------------------------------- duty cycle
+
+    /** {@inheritDoc} Runs the control-plane duty cycle; never blocks. */
+    @Override
+    public int doWork()
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        final long nowNs = clock.nanoTime();
+        int work = regionSource.doWork(nowNs);
+        if (regionSource.regions() != regions)
+        {
+            switchRegions(regionSource.regions(), regionSource.layout());
+            work++;
+        }
+        for (int i = 0, n = pollers.size(); i < n; i++)
+        {
+            work += pollers.get(i).poll(16);
+        }
+        if (nowNs - nextAnnounceNs >= 0)
+        {
+            nextAnnounceNs = nowNs + ctx.announcePeriodNs();
+            work += announce(nowNs);
+        }
+        if (nowNs - nextQosNs >= 0)
+        {
+            nextQosNs = nowNs + ctx.qosPeriodNs();
+            final int length = encoder.qosProducer(streamId, producerId, epoch, seq, WireMessageEncoder.NULL_U32);
+            qosPublication.offer(encoder.buffer(), 0, length);
+            work++;
+        }
+        if (nowNs - nextMetadataNs >= 0)
+        {
+            nextMetadataNs = nowNs + ctx.metadataPeriodNs();
+            publishMetadata(nowNs);
+            work++;
+        }
+        if (nowNs - nextSessionCheckNs >= 0)
+        {
+            nextSessionCheckNs = nowNs + ctx.consumerHelloIntervalNs();
+            work += closeStaleSessions(nowNs);
+        }
+        return work;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "tensorpool-producer-" + Integer.toUnsignedString(streamId);
+    }
+
+    @Override
+    public void onClose()
+    {
+        close();
+    }
+
+    /** Close per-consumer publications, subscriptions, the regions (standalone: removes them) and owned Aeron. */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        writer = null;
+        for (final ConsumerSession session : sessions)
+        {
+            session.close();
+        }
+        sessions.clear();
+        sessionsById.clear();
+        CloseHelper.closeAll(() -> CloseHelper.closeAll(pollers), publications, regionSource, ctx::closeOwned);
+        LOG.info("stream={} epoch={} producer closed: published={} dropped={} seq={}",
+            Integer.toUnsignedString(streamId), epoch, framesPublished, framesDropped, seq);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void switchRegions(final StreamRegions newRegions, final StreamLayout newLayout)
+    {
+        if (claimOpen)
+        {
+            claimOpen = false;
+        }
+        regions = newRegions;
+        layout = newLayout;
+        writer = newRegions == null ? null : new SlotWriter(newRegions);
+        if (newRegions != null)
+        {
+            epoch = newRegions.epoch();
+            seq = 0;
+            progressSeq = -1;
+            nextAnnounceNs = clock.nanoTime();
+            LOG.info("stream={} epoch={} producer ready: nslots={} pools={}", Integer.toUnsignedString(streamId),
+                epoch, newRegions.headerRing().nslots(), newLayout == null ? "?" : newLayout.pools());
+        }
+    }
+
+    private int announce(final long nowNs)
+    {
+        if (layout == null || !regionSource.producerAnnounces())
+        {
+            return 0;
+        }
+        final int length = encoder.shmPoolAnnounce(layout, producerId, nowNs);
+        controlPublication.offer(encoder.buffer(), 0, length);
+        return 1;
+    }
+
+    private void publishDescriptor(final long frameSeq, final int headerIndex, final FrameClaim claim)
+    {
+        // timestamp and meta version as committed in the slot (the caller may have changed them on the claim)
+        final UnsafeBuffer ring = regions.headerRing().buffer();
+        final int slot = regions.headerRing().slotOffset(headerIndex);
+        final long timestampNs = ring.getLong(slot + ShmLayout.SLOT_TIMESTAMP_OFFSET);
+        final long frameMetaVersion = ring.getInt(slot + ShmLayout.SLOT_META_VERSION_OFFSET) & 0xFFFF_FFFFL;
+        final int length = encoder.frameDescriptor(streamId, epoch, frameSeq, headerIndex, timestampNs,
+            frameMetaVersion);
+        countOffer(descriptorPublication.offer(encoder.buffer(), 0, length));
+        final ArrayList<ConsumerSession> sessions = this.sessions;
+        if (!sessions.isEmpty())
+        {
+            final long nowNs = clock.nanoTime();
+            for (int i = 0, n = sessions.size(); i < n; i++)
+            {
+                final ConsumerSession session = sessions.get(i);
+                if (session.descriptorPublication != null)
+                {
+                    if (session.minDescriptorIntervalNs > 0 && session.lastDescriptorNs != Long.MIN_VALUE &&
+                        nowNs - session.lastDescriptorNs < session.minDescriptorIntervalNs)
+                    {
+                        descriptorsRateCapped++;
+                        continue;
+                    }
+                    session.lastDescriptorNs = nowNs;
+                    countOffer(session.descriptorPublication.offer(encoder.buffer(), 0, length));
+                }
+            }
+        }
+    }
+
+    private void countOffer(final long result)
+    {
+        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+        {
+            descriptorBackPressure++;
+        }
+        else if (result == Publication.NOT_CONNECTED)
+        {
+            descriptorNotConnected++;
+        }
+    }
+
+    private void publishProgress(
+        final long frameId, final int headerIndex, final long filled, final FrameProgressState state)
+    {
+        if (progressConsumers == 0)
+        {
+            return;
+        }
+        final int length = encoder.frameProgress(streamId, epoch, frameId, headerIndex, filled, state);
+        if (progressOnSharedStream)
+        {
+            descriptorPublication.offer(encoder.buffer(), 0, length);
+        }
+        for (int i = 0, n = sessions.size(); i < n; i++)
+        {
+            final ConsumerSession session = sessions.get(i);
+            if (session.supportsProgress && session.controlPublication != null)
+            {
+                session.controlPublication.offer(encoder.buffer(), 0, length);
+            }
+        }
+        progressPublished++;
+    }
+
+    private void rebuildMetadata(final List<MetadataAttribute> attributes)
+    {
+        metaKeys.clear();
+        metaFormats.clear();
+        metaValues.clear();
+        for (final MetadataAttribute attribute : attributes)
+        {
+            addAttribute(attribute);
+        }
+        for (final String tag : ctx.tags())
+        {
+            addAttribute(MetadataAttribute.text(MetadataAttribute.TAG_KEY, tag));
+        }
+        if (ctx.dataSourceId() >= 0)
+        {
+            addAttribute(MetadataAttribute.text(MetadataAttribute.DATA_SOURCE_ID_KEY,
+                Long.toString(ctx.dataSourceId())));
+        }
+    }
+
+    private void addAttribute(final MetadataAttribute attribute)
+    {
+        metaKeys.add(attribute.key());
+        metaFormats.add(attribute.format());
+        metaValues.add(attribute.valueNoCopy());
+    }
+
+    private void publishMetadata(final long nowNs)
+    {
+        int length = encoder.dataSourceAnnounce(streamId, producerId, epoch, metaVersion, ctx.dataSourceName(),
+            ctx.dataSourceSummary());
+        metadataPublication.offer(encoder.buffer(), 0, length);
+        length = encoder.dataSourceMeta(streamId, metaVersion, nowNs, metaKeys, metaFormats, metaValues);
+        metadataPublication.offer(encoder.buffer(), 0, length);
+    }
+
+    private int closeStaleSessions(final long nowNs)
+    {
+        int closedCount = 0;
+        final long staleNs = ctx.consumerHelloIntervalNs() * ctx.consumerStaleMultiplier();
+        for (int i = sessions.size() - 1; i >= 0; i--)
+        {
+            final ConsumerSession session = sessions.get(i);
+            if (nowNs - session.lastSeenNs > staleNs)
+            {
+                LOG.info("stream={} epoch={} consumer={} stale for {} ms: closing its per-consumer streams",
+                    Integer.toUnsignedString(streamId), epoch, Integer.toUnsignedString(session.consumerId),
+                    (nowNs - session.lastSeenNs) / 1_000_000);
+                session.close();
+                sessions.remove(i);
+                sessionsById.remove(session.consumerId);
+                consumersClosedStale++;
+                closedCount++;
+            }
+        }
+        if (closedCount > 0)
+        {
+            recomputeProgressPolicy();
+        }
+        return closedCount;
+    }
+
+    private void recomputeProgressPolicy()
+    {
+        int count = 0;
+        boolean shared = false;
+        long intervalUs = Long.MAX_VALUE;
+        long bytes = Long.MAX_VALUE;
+        for (final ConsumerSession session : sessions)
+        {
+            if (session.supportsProgress)
+            {
+                count++;
+                shared |= session.controlPublication == null;
+                intervalUs = Math.min(intervalUs,
+                    session.progressIntervalUs >= 0 ? session.progressIntervalUs : ctx.progressIntervalFloorNs() / 1000);
+                bytes = Math.min(bytes,
+                    session.progressBytesDelta >= 0 ? session.progressBytesDelta : ctx.progressBytesFloor());
+            }
+        }
+        progressConsumers = count;
+        progressOnSharedStream = shared;
+        // smallest hint offered, never below the producer's floors (Wire §10.2.2)
+        progressIntervalNs = count == 0 ? ctx.progressIntervalFloorNs() :
+            Math.max(ctx.progressIntervalFloorNs(), intervalUs * 1000);
+        progressBytesDelta = count == 0 ? ctx.progressBytesFloor() : Math.max(ctx.progressBytesFloor(), bytes);
+    }
+
+    private void onConsumerHello(final ConsumerHelloDecoder hello)
+    {
+        if ((int)hello.streamId() != streamId)
+        {
+            return;
+        }
+        final long nowNs = clock.nanoTime();
+        final int consumerId = (int)hello.consumerId();
+        final boolean supportsProgress = hello.supportsProgressRaw() == 1;
+        final Mode mode = hello.mode();
+        final long maxRateHz = hello.maxRateHz();
+        final long layoutVersion = hello.expectedLayoutVersion();
+        final long intervalUs = hello.progressIntervalUs();
+        final long bytesDelta = hello.progressBytesDelta();
+        final int descriptorId = (int)hello.descriptorStreamId();
+        final int controlId = (int)hello.controlStreamId();
+        final String descriptorChannel = hello.descriptorChannel();
+        final String controlChannel = hello.controlChannel();
+
+        ConsumerSession session = sessionsById.get(consumerId);
+        if (session == null)
+        {
+            session = new ConsumerSession(consumerId, nowNs);
+            sessionsById.put(consumerId, session);
+            sessions.add(session);
+            LOG.info("stream={} epoch={} consumer={} hello: mode={} maxRateHz={} progress={} descriptor='{}'/{} " +
+                "control='{}'/{}", Integer.toUnsignedString(streamId), epoch, Integer.toUnsignedString(consumerId),
+                mode, maxRateHz, supportsProgress, descriptorChannel, descriptorId, controlChannel, controlId);
+        }
+        session.lastSeenNs = nowNs;
+        session.supportsProgress = supportsProgress;
+        session.mode = mode == Mode.NULL_VAL ? Mode.STREAM : mode;
+        session.maxRateHz = maxRateHz;
+        session.progressIntervalUs = intervalUs == WireMessageEncoder.NULL_U32 ? -1 : intervalUs;
+        session.progressBytesDelta = bytesDelta == WireMessageEncoder.NULL_U32 ? -1 : bytesDelta;
+
+        if (layoutVersion != 0 && layoutVersion != ShmLayout.LAYOUT_VERSION)
+        {
+            sendControlResponse(consumerId, ResponseCode.UNSUPPORTED, "expected_layout_version " + layoutVersion +
+                " is not supported; this producer uses " + ShmLayout.LAYOUT_VERSION);
+        }
+
+        final String descriptorProblem = assignDescriptor(session, descriptorChannel, descriptorId);
+        final String controlProblem = assignControl(session, controlChannel, controlId);
+        if (descriptorProblem != null || controlProblem != null)
+        {
+            final String problem = descriptorProblem != null ? descriptorProblem : controlProblem;
+            final boolean invalid = problem.startsWith("invalid");
+            sendControlResponse(consumerId, invalid ? ResponseCode.INVALID_PARAMS : ResponseCode.REJECTED, problem);
+        }
+        // a rate cap applies only on a per-consumer descriptor stream (Wire §5)
+        session.minDescriptorIntervalNs = session.mode == Mode.RATE_LIMITED && session.maxRateHz > 0 &&
+            session.hasDescriptorStream() ? 1_000_000_000L / session.maxRateHz : 0;
+        recomputeProgressPolicy();
+
+        final int length = encoder.consumerConfig(streamId, consumerId, true, session.mode,
+            session.descriptorStreamId, session.controlStreamId, "", session.descriptorChannel,
+            session.controlChannel);
+        controlPublication.offer(encoder.buffer(), 0, length);
+    }
+
+    private String assignDescriptor(final ConsumerSession session, final String channel, final int requestedId)
+    {
+        if (channel.isEmpty() && requestedId == 0)
+        {
+            session.closeDescriptor();
+            return null;
+        }
+        if (session.hasDescriptorStream() && channel.equals(session.descriptorChannel))
+        {
+            return null;
+        }
+        session.closeDescriptor();
+        final String problem = checkRequest("descriptor", channel, requestedId);
+        if (problem != null)
+        {
+            return problem;
+        }
+        final int id = allocateStreamId(channel, requestedId, ctx.perConsumerDescriptorStreamIdLow(),
+            ctx.perConsumerDescriptorStreamIdHigh());
+        if (id == 0)
+        {
+            return "rejected per-consumer descriptor stream: no stream id free in the configured range [" +
+                ctx.perConsumerDescriptorStreamIdLow() + ", " + ctx.perConsumerDescriptorStreamIdHigh() + "]";
+        }
+        session.descriptorChannel = channel;
+        session.descriptorStreamId = id;
+        session.descriptorPublication = ctx.aeron().addPublication(channel, id);
+        LOG.info("stream={} epoch={} consumer={} assigned per-consumer descriptor stream {}/{}",
+            Integer.toUnsignedString(streamId), epoch, Integer.toUnsignedString(session.consumerId), channel, id);
+        return null;
+    }
+
+    private String assignControl(final ConsumerSession session, final String channel, final int requestedId)
+    {
+        if (channel.isEmpty() && requestedId == 0)
+        {
+            session.closeControl();
+            return null;
+        }
+        if (session.hasControlStream() && channel.equals(session.controlChannel))
+        {
+            return null;
+        }
+        session.closeControl();
+        final String problem = checkRequest("control", channel, requestedId);
+        if (problem != null)
+        {
+            return problem;
+        }
+        final int id = allocateStreamId(channel, requestedId, ctx.perConsumerControlStreamIdLow(),
+            ctx.perConsumerControlStreamIdHigh());
+        if (id == 0)
+        {
+            return "rejected per-consumer control stream: no stream id free in the configured range [" +
+                ctx.perConsumerControlStreamIdLow() + ", " + ctx.perConsumerControlStreamIdHigh() + "]";
+        }
+        session.controlChannel = channel;
+        session.controlStreamId = id;
+        session.controlPublication = ctx.aeron().addPublication(channel, id);
+        LOG.info("stream={} epoch={} consumer={} assigned per-consumer control stream {}/{}",
+            Integer.toUnsignedString(streamId), epoch, Integer.toUnsignedString(session.consumerId), channel, id);
+        return null;
+    }
+
+    /** Wire §10.1.2: both channel and id, a parseable Aeron channel of media ipc or udp. */
+    private static String checkRequest(final String what, final String channel, final int requestedId)
+    {
+        if (channel.isEmpty() || requestedId == 0)
+        {
+            return "invalid per-consumer " + what + " request: channel '" + channel + "' with stream id " +
+                Integer.toUnsignedString(requestedId) + " (both are required)";
+        }
+        try
+        {
+            final String media = ChannelUri.parse(channel).media();
+            if (!"ipc".equals(media) && !"udp".equals(media))
+            {
+                return "invalid per-consumer " + what + " channel '" + channel + "': media must be ipc or udp";
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            return "invalid per-consumer " + what + " channel '" + channel + "': " + ex.getMessage();
+        }
+        return null;
+    }
+
+    /** The requested id if in range and free, else the first free id of the range, else 0. */
+    private int allocateStreamId(final String channel, final int requestedId, final int low, final int high)
+    {
+        if (low == 0 && high == 0)
+        {
+            return 0;
+        }
+        if (requestedId >= low && requestedId <= high && isFree(channel, requestedId))
+        {
+            return requestedId;
+        }
+        for (int id = low; id <= high && id > 0; id++)
+        {
+            if (isFree(channel, id))
+            {
+                return id;
+            }
+        }
+        return 0;
+    }
+
+    private boolean isFree(final String channel, final int id)
+    {
+        if ((channel.equals(ctx.controlChannel()) && id == ctx.controlStreamId()) ||
+            (channel.equals(ctx.descriptorChannel()) && id == ctx.descriptorStreamId()) ||
+            (channel.equals(ctx.qosChannel()) && id == ctx.qosStreamId()) ||
+            (channel.equals(ctx.metadataChannel()) && id == ctx.metadataStreamId()))
+        {
+            return false;
+        }
+        for (final ConsumerSession session : sessions)
+        {
+            if ((session.descriptorStreamId == id && channel.equals(session.descriptorChannel)) ||
+                (session.controlStreamId == id && channel.equals(session.controlChannel)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void sendControlResponse(final int consumerId, final ResponseCode code, final String message)
+    {
+        LOG.warn("stream={} epoch={} consumer={} {}: {}", Integer.toUnsignedString(streamId), epoch,
+            Integer.toUnsignedString(consumerId), code, message);
+        final int length = encoder.controlResponse(consumerId & 0xFFFF_FFFFL, code, message);
+        controlPublication.offer(encoder.buffer(), 0, length);
+    }
+
+    private void onQosConsumer(final QosConsumerDecoder qos)
+    {
+        if ((int)qos.streamId() != streamId)
+        {
+            return;
+        }
+        final ConsumerSession session = sessionsById.get((int)qos.consumerId());
+        if (session != null)
+        {
+            session.lastSeenNs = clock.nanoTime();
+        }
+    }
+
+    private void warnDrop(final int length)
+    {
+        if (shouldWarn())
+        {
+            LOG.warn("stream={} epoch={} seq={} frame of {} bytes dropped: no payload pool fits (largest stride {}), " +
+                "drops so far {}", Integer.toUnsignedString(streamId), epoch, seq, length,
+                regions == null ? 0 : regions.maxStride(), framesDropped);
+        }
+    }
+
+    private boolean shouldWarn()
+    {
+        final long nowNs = System.nanoTime();
+        if (lastDropWarnNs == Long.MIN_VALUE || nowNs - lastDropWarnNs >= WARN_INTERVAL_NS)
+        {
+            lastDropWarnNs = nowNs;
+            return true;
+        }
+        return false;
+    }
+
+    private final class Listener implements WireMessageListener
+    {
+        @Override
+        public void onConsumerHello(final ConsumerHelloDecoder decoder, final int source)
+        {
+            TensorPoolProducer.this.onConsumerHello(decoder);
+        }
+
+        @Override
+        public void onQosConsumer(final QosConsumerDecoder decoder, final int source)
+        {
+            TensorPoolProducer.this.onQosConsumer(decoder);
+        }
+    }
+
+    // ---------------------------------------------------------------- counters and state
+
+    public int streamId()
+    {
+        return streamId;
+    }
+
+    public int producerId()
+    {
+        return producerId;
+    }
+
+    /** The current epoch (0 before regions are acquired). */
+    public long epoch()
+    {
+        return epoch;
+    }
+
+    /** The sequence number the next claim will get (Wire §10.4.2 {@code current_seq}). */
+    public long currentSeq()
+    {
+        return seq;
+    }
+
+    /** The current {@code meta_version}. */
+    public long metaVersion()
+    {
+        return metaVersion;
+    }
+
+    /** The layout being announced, or null while not ready. */
+    public StreamLayout layout()
+    {
+        return layout;
+    }
+
+    /** True once regions are acquired and frames can be claimed. */
+    public boolean isReady()
+    {
+        return writer != null && !closed;
+    }
+
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    public long framesPublished()
+    {
+        return framesPublished;
+    }
+
+    /** Frames dropped because no pool was large enough (Wire §9). */
+    public long framesDropped()
+    {
+        return framesDropped;
+    }
+
+    /** Frames not published because their tensor description broke a layout rule. */
+    public long framesInvalid()
+    {
+        return framesInvalid;
+    }
+
+    public long bytesPublished()
+    {
+        return bytesPublished;
+    }
+
+    /** Descriptor offers refused with back-pressure or admin action (the frame stays in the ring). */
+    public long descriptorBackPressure()
+    {
+        return descriptorBackPressure;
+    }
+
+    /** Descriptor offers with no subscriber connected. */
+    public long descriptorNotConnected()
+    {
+        return descriptorNotConnected;
+    }
+
+    /** Per-consumer descriptors skipped by a RATE_LIMITED consumer's {@code max_rate_hz} cap. */
+    public long descriptorsRateCapped()
+    {
+        return descriptorsRateCapped;
+    }
+
+    public long progressPublished()
+    {
+        return progressPublished;
+    }
+
+    public long progressThrottled()
+    {
+        return progressThrottled;
+    }
+
+    /** Consumers currently known from {@code ConsumerHello}. */
+    public int consumerCount()
+    {
+        return sessions.size();
+    }
+
+    /** Consumers forgotten (and their per-consumer streams closed) after going stale. */
+    public long consumersClosedStale()
+    {
+        return consumersClosedStale;
+    }
+
+    /** Consumers that announced {@code supports_progress}. */
+    public int progressConsumerCount()
+    {
+        return progressConsumers;
+    }
+
+    /** The aggregated {@code PROGRESS} interval in force (Wire §10.2.2). */
+    public long progressIntervalNs()
+    {
+        return progressIntervalNs;
+    }
+
+    /** The aggregated {@code PROGRESS} byte delta in force (Wire §10.2.2). */
+    public long progressBytesDelta()
+    {
+        return progressBytesDelta;
+    }
+
+    /** The control-plane pollers, for their malformed/foreign fragment counters. */
+    public List<WirePoller> pollers()
+    {
+        return pollers;
+    }
+
+    /**
+     * Configuration of a {@link TensorPoolProducer}, Aeron style: fluent accessors, defaults, validated once by
+     * {@link #conclude()}. Only {@link #streamId(int)} is required.
+     */
+    public static final class Context
+    {
+        /** Default base directory for region files. */
+        public static final Path DEFAULT_SHM_BASE_DIR = Paths.get("/dev/shm/tensorpool");
+        /** Default namespace directory (Wire §15.21a.3). */
+        public static final String DEFAULT_NAMESPACE = "tensorpool";
+        /** Default header ring slots. */
+        public static final int DEFAULT_HEADER_NSLOTS = 256;
+        /** Default pool strides: 64 KiB and 1 MiB (files are sparse unless prefaulted). */
+        public static final int[] DEFAULT_POOL_STRIDES = {64 * 1024, 1024 * 1024};
+        /** Default announce, QoS and metadata period: 1 s (Wire §15.11). */
+        public static final long DEFAULT_PERIOD_NS = 1_000_000_000L;
+        /** Default FrameProgress interval floor: 250 µs (Wire §10.2.2). */
+        public static final long DEFAULT_PROGRESS_INTERVAL_FLOOR_NS = 250_000L;
+        /** Default FrameProgress byte-delta floor: 64 KiB (Wire §10.2.2). */
+        public static final long DEFAULT_PROGRESS_BYTES_FLOOR = 64 * 1024;
+        /** Consumers silent for this many hello intervals are stale (Wire §5: 3–5x). */
+        public static final int DEFAULT_CONSUMER_STALE_MULTIPLIER = 4;
+
+        private boolean concluded;
+        private Aeron aeron;
+        private boolean ownsAeron;
+        private String aeronDirectoryName;
+        private boolean embeddedMediaDriver;
+        private EmbeddedMediaDriver ownedDriver;
+        private int streamId;
+        private int producerId;
+        private String controlChannel = DefaultEndpoints.CONTROL_CHANNEL;
+        private int controlStreamId = DefaultEndpoints.CONTROL_STREAM_ID;
+        private String descriptorChannel = DefaultEndpoints.DESCRIPTOR_CHANNEL;
+        private int descriptorStreamId = DefaultEndpoints.DESCRIPTOR_STREAM_ID;
+        private String qosChannel = DefaultEndpoints.QOS_CHANNEL;
+        private int qosStreamId = DefaultEndpoints.QOS_STREAM_ID;
+        private String metadataChannel = DefaultEndpoints.METADATA_CHANNEL;
+        private int metadataStreamId = DefaultEndpoints.METADATA_STREAM_ID;
+        private Path shmBaseDir = DEFAULT_SHM_BASE_DIR;
+        private String namespace = DEFAULT_NAMESPACE;
+        private String producerInstanceId;
+        private int headerNslots = DEFAULT_HEADER_NSLOTS;
+        private int[] poolStrides = DEFAULT_POOL_STRIDES.clone();
+        private int[] poolIds;
+        private boolean groupAccess;
+        private boolean prefault;
+        private boolean deleteStaleEpochs = true;
+        private long announcePeriodNs = DEFAULT_PERIOD_NS;
+        private long qosPeriodNs = DEFAULT_PERIOD_NS;
+        private long metadataPeriodNs = DEFAULT_PERIOD_NS;
+        private long consumerHelloIntervalNs = DEFAULT_PERIOD_NS;
+        private int consumerStaleMultiplier = DEFAULT_CONSUMER_STALE_MULTIPLIER;
+        private String dataSourceName = "";
+        private String dataSourceSummary = "";
+        private List<String> tags = new ArrayList<>();
+        private long dataSourceId = -1;
+        private List<MetadataAttribute> metadataAttributes = new ArrayList<>();
+        private long progressIntervalFloorNs = DEFAULT_PROGRESS_INTERVAL_FLOOR_NS;
+        private long progressBytesFloor = DEFAULT_PROGRESS_BYTES_FLOOR;
+        private int perConsumerDescriptorStreamIdLow;
+        private int perConsumerDescriptorStreamIdHigh;
+        private int perConsumerControlStreamIdLow;
+        private int perConsumerControlStreamIdHigh;
+        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+        private ProducerRegionSource regionSource;
+
+        /**
+         * Validate and fill defaults; runs once. Connects to Aeron (and launches an embedded media driver) when no
+         * client was given.
+         *
+         * @throws IllegalArgumentException naming the offending setting and value.
+         */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                return this;
+            }
+            if (streamId == 0)
+            {
+                throw new IllegalArgumentException("streamId must be set to a non-zero u32");
+            }
+            if (producerId == 0)
+            {
+                producerId = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+            }
+            if (producerInstanceId == null)
+            {
+                producerInstanceId = "stream-" + Integer.toUnsignedString(streamId);
+            }
+            if (!shmBaseDir.isAbsolute())
+            {
+                throw new IllegalArgumentException("shmBaseDir must be absolute: " + shmBaseDir);
+            }
+            if (headerNslots <= 0 || Integer.bitCount(headerNslots) != 1)
+            {
+                throw new IllegalArgumentException("headerNslots must be a power of two: " + headerNslots);
+            }
+            if (poolStrides.length == 0)
+            {
+                throw new IllegalArgumentException("at least one pool stride is required");
+            }
+            if (poolIds == null)
+            {
+                poolIds = new int[poolStrides.length];
+                for (int i = 0; i < poolIds.length; i++)
+                {
+                    poolIds[i] = i + 1;
+                }
+            }
+            if (poolIds.length != poolStrides.length)
+            {
+                throw new IllegalArgumentException("poolIds (" + poolIds.length + ") and poolStrides (" +
+                    poolStrides.length + ") must have the same length");
+            }
+            checkPositive("announcePeriodNs", announcePeriodNs);
+            checkPositive("qosPeriodNs", qosPeriodNs);
+            checkPositive("metadataPeriodNs", metadataPeriodNs);
+            checkPositive("consumerHelloIntervalNs", consumerHelloIntervalNs);
+            if (consumerStaleMultiplier < 3 || consumerStaleMultiplier > 5)
+            {
+                throw new IllegalArgumentException("consumerStaleMultiplier must be 3..5 (Wire §5): " +
+                    consumerStaleMultiplier);
+            }
+            checkPositive("progressIntervalFloorNs", progressIntervalFloorNs);
+            checkPositive("progressBytesFloor", progressBytesFloor);
+            checkRange("perConsumerDescriptorStreamId", perConsumerDescriptorStreamIdLow,
+                perConsumerDescriptorStreamIdHigh);
+            checkRange("perConsumerControlStreamId", perConsumerControlStreamIdLow, perConsumerControlStreamIdHigh);
+            MetadataAttribute.checkAscii("dataSourceName", dataSourceName);
+            MetadataAttribute.checkAscii("dataSourceSummary", dataSourceSummary);
+            for (final String tag : tags)
+            {
+                MetadataAttribute.checkAscii("tag", tag);
+            }
+            if (regionSource == null)
+            {
+                regionSource = new StandaloneRegionSource();
+            }
+            if (aeron == null)
+            {
+                if (embeddedMediaDriver)
+                {
+                    ownedDriver = EmbeddedMediaDriver.launch();
+                    aeronDirectoryName = ownedDriver.aeronDirectoryName();
+                }
+                final Aeron.Context aeronContext = new Aeron.Context();
+                if (aeronDirectoryName != null)
+                {
+                    aeronContext.aeronDirectoryName(aeronDirectoryName);
+                }
+                try
+                {
+                    aeron = Aeron.connect(aeronContext);
+                }
+                catch (final RuntimeException ex)
+                {
+                    CloseHelper.quietClose(ownedDriver);
+                    throw ex;
+                }
+                ownsAeron = true;
+            }
+            concluded = true;
+            return this;
+        }
+
+        static void checkPositive(final String name, final long value)
+        {
+            if (value <= 0)
+            {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+        }
+
+        static void checkRange(final String name, final int low, final int high)
+        {
+            if ((low == 0) != (high == 0) || Integer.compareUnsigned(low, high) > 0)
+            {
+                throw new IllegalArgumentException(name + " range must be empty (0, 0) or low <= high, both " +
+                    "non-zero: [" + low + ", " + high + "]");
+            }
+        }
+
+        void closeOwned()
+        {
+            if (ownsAeron)
+            {
+                CloseHelper.quietClose(aeron);
+                ownsAeron = false;
+            }
+            CloseHelper.quietClose(ownedDriver);
+            ownedDriver = null;
+        }
+
+        /** An Aeron client to use (not closed by the producer). Default: connect one, owned. */
+        public Context aeron(final Aeron aeron)
+        {
+            this.aeron = aeron;
+            return this;
+        }
+
+        public Aeron aeron()
+        {
+            return aeron;
+        }
+
+        /** Media driver directory for an owned Aeron client; default Aeron's own default. */
+        public Context aeronDirectoryName(final String dir)
+        {
+            this.aeronDirectoryName = dir;
+            return this;
+        }
+
+        public String aeronDirectoryName()
+        {
+            return aeronDirectoryName;
+        }
+
+        /** Launch an {@link EmbeddedMediaDriver} owned by this producer (demos, tests). Default false. */
+        public Context embeddedMediaDriver(final boolean embedded)
+        {
+            this.embeddedMediaDriver = embedded;
+            return this;
+        }
+
+        public boolean embeddedMediaDriver()
+        {
+            return embeddedMediaDriver;
+        }
+
+        /** The data stream id (Wire {@code stream_id}); required, non-zero. */
+        public Context streamId(final int streamId)
+        {
+            this.streamId = streamId;
+            return this;
+        }
+
+        public int streamId()
+        {
+            return streamId;
+        }
+
+        /** Producer id in announces and QoS; default random non-zero. */
+        public Context producerId(final int producerId)
+        {
+            this.producerId = producerId;
+            return this;
+        }
+
+        public int producerId()
+        {
+            return producerId;
+        }
+
+        public Context controlChannel(final String channel)
+        {
+            this.controlChannel = channel;
+            return this;
+        }
+
+        public String controlChannel()
+        {
+            return controlChannel;
+        }
+
+        public Context controlStreamId(final int id)
+        {
+            this.controlStreamId = id;
+            return this;
+        }
+
+        public int controlStreamId()
+        {
+            return controlStreamId;
+        }
+
+        public Context descriptorChannel(final String channel)
+        {
+            this.descriptorChannel = channel;
+            return this;
+        }
+
+        public String descriptorChannel()
+        {
+            return descriptorChannel;
+        }
+
+        public Context descriptorStreamId(final int id)
+        {
+            this.descriptorStreamId = id;
+            return this;
+        }
+
+        public int descriptorStreamId()
+        {
+            return descriptorStreamId;
+        }
+
+        public Context qosChannel(final String channel)
+        {
+            this.qosChannel = channel;
+            return this;
+        }
+
+        public String qosChannel()
+        {
+            return qosChannel;
+        }
+
+        public Context qosStreamId(final int id)
+        {
+            this.qosStreamId = id;
+            return this;
+        }
+
+        public int qosStreamId()
+        {
+            return qosStreamId;
+        }
+
+        public Context metadataChannel(final String channel)
+        {
+            this.metadataChannel = channel;
+            return this;
+        }
+
+        public String metadataChannel()
+        {
+            return metadataChannel;
+        }
+
+        public Context metadataStreamId(final int id)
+        {
+            this.metadataStreamId = id;
+            return this;
+        }
+
+        public int metadataStreamId()
+        {
+            return metadataStreamId;
+        }
+
+        /** Multiplex control, descriptor, QoS and metadata on one endpoint (Wire §15.11 minimal deployment). */
+        public Context multiplexedEndpoint(final String channel, final int id)
+        {
+            controlChannel = descriptorChannel = qosChannel = metadataChannel = channel;
+            controlStreamId = descriptorStreamId = qosStreamId = metadataStreamId = id;
+            return this;
+        }
+
+        /** Absolute base directory for region files; default {@code /dev/shm/tensorpool}. */
+        public Context shmBaseDir(final Path dir)
+        {
+            this.shmBaseDir = dir;
+            return this;
+        }
+
+        public Path shmBaseDir()
+        {
+            return shmBaseDir;
+        }
+
+        public Context namespace(final String namespace)
+        {
+            this.namespace = namespace;
+            return this;
+        }
+
+        public String namespace()
+        {
+            return namespace;
+        }
+
+        /** Directory name of this producer instance; default {@code stream-<streamId>} so restarts bump the epoch. */
+        public Context producerInstanceId(final String id)
+        {
+            this.producerInstanceId = id;
+            return this;
+        }
+
+        public String producerInstanceId()
+        {
+            return producerInstanceId;
+        }
+
+        /** Header ring slots, a power of two; default 256. Every pool has the same count (Wire §15.5). */
+        public Context headerNslots(final int nslots)
+        {
+            this.headerNslots = nslots;
+            return this;
+        }
+
+        public int headerNslots()
+        {
+            return headerNslots;
+        }
+
+        /** Pool strides: powers of two, multiples of 4096 (Wire §15.22); default 64 KiB and 1 MiB. */
+        public Context poolStrides(final int... strides)
+        {
+            this.poolStrides = strides.clone();
+            return this;
+        }
+
+        public int[] poolStrides()
+        {
+            return poolStrides.clone();
+        }
+
+        /** Pool ids parallel to the strides; default 1..n. */
+        public Context poolIds(final int... ids)
+        {
+            this.poolIds = ids.clone();
+            return this;
+        }
+
+        public int[] poolIds()
+        {
+            return poolIds == null ? null : poolIds.clone();
+        }
+
+        /** Files 0660 and directories 0770 instead of 0600/0700. */
+        public Context groupAccess(final boolean groupAccess)
+        {
+            this.groupAccess = groupAccess;
+            return this;
+        }
+
+        public boolean groupAccess()
+        {
+            return groupAccess;
+        }
+
+        /** Touch every page of the regions on creation. Default false (sparse files). */
+        public Context prefault(final boolean prefault)
+        {
+            this.prefault = prefault;
+            return this;
+        }
+
+        public boolean prefault()
+        {
+            return prefault;
+        }
+
+        /** Remove older epoch directories of this instance on start (Wire §15.21a.7). Default true. */
+        public Context deleteStaleEpochs(final boolean delete)
+        {
+            this.deleteStaleEpochs = delete;
+            return this;
+        }
+
+        public boolean deleteStaleEpochs()
+        {
+            return deleteStaleEpochs;
+        }
+
+        /** ShmPoolAnnounce and activity refresh period; default 1 s. */
+        public Context announcePeriodNs(final long ns)
+        {
+            this.announcePeriodNs = ns;
+            return this;
+        }
+
+        public long announcePeriodNs()
+        {
+            return announcePeriodNs;
+        }
+
+        public Context qosPeriodNs(final long ns)
+        {
+            this.qosPeriodNs = ns;
+            return this;
+        }
+
+        public long qosPeriodNs()
+        {
+            return qosPeriodNs;
+        }
+
+        /** DataSourceAnnounce/DataSourceMeta period; default 1 s. */
+        public Context metadataPeriodNs(final long ns)
+        {
+            this.metadataPeriodNs = ns;
+            return this;
+        }
+
+        public long metadataPeriodNs()
+        {
+            return metadataPeriodNs;
+        }
+
+        /** The consumers' hello/QoS interval the staleness rule is based on (Wire §5); default 1 s. */
+        public Context consumerHelloIntervalNs(final long ns)
+        {
+            this.consumerHelloIntervalNs = ns;
+            return this;
+        }
+
+        public long consumerHelloIntervalNs()
+        {
+            return consumerHelloIntervalNs;
+        }
+
+        /** Stale after this many silent hello intervals, 3..5; default 4. */
+        public Context consumerStaleMultiplier(final int multiplier)
+        {
+            this.consumerStaleMultiplier = multiplier;
+            return this;
+        }
+
+        public int consumerStaleMultiplier()
+        {
+            return consumerStaleMultiplier;
+        }
+
+        /** The data source name, sent as {@code DataSourceAnnounce.name}. */
+        public Context dataSourceName(final String name)
+        {
+            this.dataSourceName = name;
+            return this;
+        }
+
+        public String dataSourceName()
+        {
+            return dataSourceName;
+        }
+
+        /** Optional dtype/shape summary for {@code DataSourceAnnounce.summary}. */
+        public Context dataSourceSummary(final String summary)
+        {
+            this.dataSourceSummary = summary;
+            return this;
+        }
+
+        public String dataSourceSummary()
+        {
+            return dataSourceSummary;
+        }
+
+        /** Tags, each sent as a {@code tag} attribute (docs/DESIGN.md). */
+        public Context tags(final List<String> tags)
+        {
+            this.tags = new ArrayList<>(tags);
+            return this;
+        }
+
+        public List<String> tags()
+        {
+            return tags;
+        }
+
+        /** Data source id, sent as the {@code data_source_id} attribute; -1 (default) for none. */
+        public Context dataSourceId(final long id)
+        {
+            this.dataSourceId = id;
+            return this;
+        }
+
+        public long dataSourceId()
+        {
+            return dataSourceId;
+        }
+
+        /** Initial user attributes of {@code DataSourceMeta}. */
+        public Context metadataAttributes(final List<MetadataAttribute> attributes)
+        {
+            this.metadataAttributes = new ArrayList<>(attributes);
+            return this;
+        }
+
+        public List<MetadataAttribute> metadataAttributes()
+        {
+            return metadataAttributes;
+        }
+
+        /** Smallest FrameProgress interval the producer accepts; default 250 µs. */
+        public Context progressIntervalFloorNs(final long ns)
+        {
+            this.progressIntervalFloorNs = ns;
+            return this;
+        }
+
+        public long progressIntervalFloorNs()
+        {
+            return progressIntervalFloorNs;
+        }
+
+        /** Smallest FrameProgress byte delta the producer accepts; default 64 KiB. */
+        public Context progressBytesFloor(final long bytes)
+        {
+            this.progressBytesFloor = bytes;
+            return this;
+        }
+
+        public long progressBytesFloor()
+        {
+            return progressBytesFloor;
+        }
+
+        /** Stream ids assignable to per-consumer descriptor streams; default none (requests are declined). */
+        public Context perConsumerDescriptorStreamIds(final int low, final int high)
+        {
+            this.perConsumerDescriptorStreamIdLow = low;
+            this.perConsumerDescriptorStreamIdHigh = high;
+            return this;
+        }
+
+        public int perConsumerDescriptorStreamIdLow()
+        {
+            return perConsumerDescriptorStreamIdLow;
+        }
+
+        public int perConsumerDescriptorStreamIdHigh()
+        {
+            return perConsumerDescriptorStreamIdHigh;
+        }
+
+        /** Stream ids assignable to per-consumer control streams; default none (requests are declined). */
+        public Context perConsumerControlStreamIds(final int low, final int high)
+        {
+            this.perConsumerControlStreamIdLow = low;
+            this.perConsumerControlStreamIdHigh = high;
+            return this;
+        }
+
+        public int perConsumerControlStreamIdLow()
+        {
+            return perConsumerControlStreamIdLow;
+        }
+
+        public int perConsumerControlStreamIdHigh()
+        {
+            return perConsumerControlStreamIdHigh;
+        }
+
+        /** CLOCK_MONOTONIC source for timestamps and periods; replaceable in tests. */
+        public Context nanoClock(final NanoClock clock)
+        {
+            this.nanoClock = clock;
+            return this;
+        }
+
+        public NanoClock nanoClock()
+        {
+            return nanoClock;
+        }
+
+        /** Where regions come from; default {@link StandaloneRegionSource}. See {@link ProducerRegionSource}. */
+        public Context regionSource(final ProducerRegionSource source)
+        {
+            this.regionSource = source;
+            return this;
+        }
+
+        public ProducerRegionSource regionSource()
+        {
+            return regionSource;
+        }
+    }
+}
