@@ -25,6 +25,9 @@ import java.nio.charset.StandardCharsets;
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
         CommandLine.HelpCommand.class,
+        DriverCommand.class,
+        ProduceCommand.class,
+        ConsumeCommand.class,
         InspectCommand.class,
     },
     footer = {
