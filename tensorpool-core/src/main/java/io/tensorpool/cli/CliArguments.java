@@ -24,6 +24,16 @@ final class CliArguments
         return (int)value;
     }
 
+    /** An unsigned 32-bit option value. */
+    static int u32(final String option, final long value)
+    {
+        if (value < 0 || value > 0xFFFF_FFFFL)
+        {
+            throw usage(option + " must be in 0.." + 0xFFFF_FFFFL + ", was " + value);
+        }
+        return (int)value;
+    }
+
     /** @return ndims. */
     static int checkShape(final int[] shape)
     {

@@ -29,6 +29,11 @@ import java.nio.charset.StandardCharsets;
         ProduceCommand.class,
         ConsumeCommand.class,
         InspectCommand.class,
+        DiscoverCommand.class,
+        QosCommand.class,
+        AttachCommand.class,
+        DetachCommand.class,
+        RegistryCommand.class,
     },
     footer = {
         "",
