@@ -142,6 +142,12 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private boolean consumerControlActive;
     private boolean descriptorRequestDeclined;
     private Mode assignedMode;
+    private String pendingDescriptorChannel = "";
+    private int pendingDescriptorStreamId;
+    private String pendingControlChannel = "";
+    private int pendingControlStreamId;
+    private boolean assignmentPending;
+    private volatile boolean joinedImage;
 
     private long nextHelloNs;
     private long nextQosNs;
@@ -281,8 +287,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
     }
 
-    private volatile boolean joinedImage;
-
     // ---------------------------------------------------------------- polling
 
     /**
@@ -412,6 +416,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             {
                 work += poller.poll(CONTROL_FRAGMENT_LIMIT);
             }
+        }
+        if (assignmentPending)
+        {
+            applyAssignment();
+            work++;
         }
         if (consumerDescriptorPoller != null && !consumerDescriptorActive &&
             consumerDescriptorPoller.subscription().isConnected())
@@ -875,6 +884,22 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             fallbackUri = "";
         }
 
+        // subscriptions change only between polls (this runs inside a poller's callback)
+        pendingDescriptorChannel = descriptorChannel;
+        pendingDescriptorStreamId = descriptorId;
+        pendingControlChannel = controlChannel;
+        pendingControlStreamId = controlId;
+        assignmentPending = true;
+    }
+
+    /** Apply the last {@code ConsumerConfig} assignment: per-consumer subscriptions added, kept or closed. */
+    private void applyAssignment()
+    {
+        assignmentPending = false;
+        final String descriptorChannel = pendingDescriptorChannel;
+        final int descriptorId = pendingDescriptorStreamId;
+        final String controlChannel = pendingControlChannel;
+        final int controlId = pendingControlStreamId;
         if (!descriptorChannel.isEmpty() && descriptorId != 0)
         {
             if (consumerDescriptorPoller == null ||

@@ -375,6 +375,34 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         return metaVersion;
     }
 
+    /**
+     * Change the ring size and pool strides: new regions at a higher epoch, seq back to 0, announced at once (Wire
+     * §15.2). Consumers remap on the new announce. Not possible with an open claim, or when the region source does not
+     * own the layout (driver mode).
+     *
+     * @throws IllegalStateException with a claim open or when closed.
+     * @throws UnsupportedOperationException if the region source cannot change the layout.
+     */
+    public void changeLayout(final int headerNslots, final int... poolStrides)
+    {
+        if (closed || claimOpen)
+        {
+            throw new IllegalStateException(closed ? "producer closed" : "commit or abort the open claim first");
+        }
+        if (headerNslots <= 0 || Integer.bitCount(headerNslots) != 1 || poolStrides.length == 0)
+        {
+            throw new IllegalArgumentException("headerNslots must be a power of two and at least one stride is " +
+                "required: nslots=" + headerNslots + " strides=" + poolStrides.length);
+        }
+        final int[] ids = new int[poolStrides.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            ids[i] = i + 1;
+        }
+        regionSource.changeLayout(headerNslots, ids, poolStrides.clone(), clock.nanoTime());
+        switchRegions(regionSource.regions(), regionSource.layout());
+    }
+
     // ---------------------------------------------------------------- duty cycle
 
     /** {@inheritDoc} Runs the control-plane duty cycle; never blocks. */
