@@ -3,6 +3,10 @@ package io.tensorpool.flink.sink;
 import io.aeron.Aeron;
 import io.tensorpool.client.TensorPoolConsumer;
 import io.tensorpool.codecs.wire.Dtype;
+import io.tensorpool.control.DefaultEndpoints;
+import io.tensorpool.discovery.DiscoveryClient;
+import io.tensorpool.discovery.DiscoveryProvider;
+import io.tensorpool.discovery.DriverFeed;
 import io.tensorpool.driver.DriverProfile;
 import io.tensorpool.driver.ShmDriver;
 import io.tensorpool.shm.FrameView;
@@ -28,10 +32,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The host a sink subtask runs on, in the test JVM: an embedded Aeron media driver, the SHM driver on its own agent
  * thread (profile: 64 slots, pools of 4 KiB and 64 KiB) and core consumers on a reader thread that copy out every
- * frame they are handed.
+ * frame they are handed; a discovery provider fed by the driver's announces and the producers' metadata.
  */
 final class ShmDriverFixture implements AutoCloseable
 {
+    static final String DISCOVERY_CHANNEL = "aeron:ipc?term-length=1m";
+    static final int DISCOVERY_REQUEST_STREAM = 2500;
+    static final int DISCOVERY_RESPONSE_STREAM = 2600;
     static final long PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     final TestMediaDriver mediaDriver;
@@ -39,6 +46,9 @@ final class ShmDriverFixture implements AutoCloseable
     final Path baseDir;
     final ShmDriver driver;
     private final AgentRunner driverRunner;
+    final DiscoveryProvider discovery;
+    private final AgentRunner discoveryRunner;
+    final DiscoveryClient discoveryClient;
     private final Map<Integer, TensorPoolConsumer> consumers = new ConcurrentHashMap<>();
     private final List<StreamRecorder.Frame> frames = new ArrayList<>();
     private final Thread reader;
@@ -67,6 +77,23 @@ final class ShmDriverFixture implements AutoCloseable
             .announcePeriodNs(PERIOD_NS));
         driverRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), Throwable::printStackTrace, null, driver);
         AgentRunner.startOnThread(driverRunner);
+        discovery = new DiscoveryProvider(new DiscoveryProvider.Context()
+            .aeron(aeron)
+            .requestChannel(DISCOVERY_CHANNEL)
+            .requestStreamId(DISCOVERY_REQUEST_STREAM)
+            .addFeed(new DriverFeed("sink-it", DefaultEndpoints.CONTROL_CHANNEL, DefaultEndpoints.CONTROL_STREAM_ID,
+                DefaultEndpoints.CONTROL_CHANNEL, DefaultEndpoints.CONTROL_STREAM_ID,
+                DefaultEndpoints.METADATA_CHANNEL, DefaultEndpoints.METADATA_STREAM_ID)));
+        discoveryRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), Throwable::printStackTrace, null,
+            discovery);
+        AgentRunner.startOnThread(discoveryRunner);
+        discoveryClient = DiscoveryClient.connect(new DiscoveryClient.Context()
+            .aeron(aeron)
+            .requestChannel(DISCOVERY_CHANNEL)
+            .requestStreamId(DISCOVERY_REQUEST_STREAM)
+            .responseChannel(DISCOVERY_CHANNEL)
+            .responseStreamId(DISCOVERY_RESPONSE_STREAM)
+            .requestTimeoutNs(TimeUnit.SECONDS.toNanos(5)));
         reader = new Thread(this::readLoop, "sink-it-consumers");
         reader.setDaemon(true);
         reader.start();
@@ -145,7 +172,7 @@ final class ShmDriverFixture implements AutoCloseable
         running = false;
         reader.join(TimeUnit.SECONDS.toMillis(10));
         CloseHelper.closeAll(consumers.values());
-        CloseHelper.closeAll(driverRunner, aeron, mediaDriver);
+        CloseHelper.closeAll(discoveryClient, discoveryRunner, driverRunner, aeron, mediaDriver);
         StreamRegionFiles.deleteRecursively(baseDir);
     }
 }

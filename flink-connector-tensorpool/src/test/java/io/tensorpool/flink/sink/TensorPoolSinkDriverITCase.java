@@ -1,8 +1,12 @@
 package io.tensorpool.flink.sink;
 
+import io.tensorpool.client.TensorPoolConsumer;
 import io.tensorpool.codecs.driver.PublishMode;
 import io.tensorpool.codecs.driver.Role;
 import io.tensorpool.codecs.wire.Dtype;
+import io.tensorpool.discovery.DiscoveredStream;
+import io.tensorpool.discovery.DiscoveryQuery;
+import io.tensorpool.discovery.DiscoveryResult;
 import io.tensorpool.driver.client.DriverClient;
 import io.tensorpool.testing.Await;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -180,6 +184,39 @@ class TensorPoolSinkDriverITCase
         assertTrue(host.consumer(stream).epochChanges() >= 1);
     }
 
+    @Test
+    void streamsAreDiscoverableByTheDeclaredTag() throws Exception
+    {
+        final int base = 11400;
+        final JobExecutionResult result = runJob(records(30), 3, host.sink(TensorPoolSink.<float[]>builder())
+            .setStreamIdBase(base)
+            .setDataSourceName("camera-features")
+            .setTags("features", "camera")
+            .setSerializationSchema(ArrayTensorSchema.floats(-1, 256))
+            .build(), "driver-discovery");
+        assertEquals(30, sum(result.getJobID(), "numRecordsSend"));
+
+        final List<DiscoveredStream> found = new ArrayList<>();
+        Await.until("three streams tagged 'features' discovered", DEADLINE, () ->
+        {
+            final DiscoveryResult answer = host.discoveryClient.query(DiscoveryQuery.byTags("features"));
+            found.clear();
+            if (answer.isOk())
+            {
+                answer.streams().stream().filter(s -> s.streamId() >= base && s.streamId() < base + 3)
+                    .forEach(found::add);
+            }
+            return found.size() == 3;
+        }, () -> { });
+        for (final DiscoveredStream stream : found)
+        {
+            assertEquals("camera-features", stream.dataSourceName());
+            assertEquals(Set.of("features", "camera"), stream.tags());
+            assertEquals("sink-it", stream.driverInstanceId());
+            assertFalse(stream.pools().isEmpty(), "discovery hands out the layout a consumer maps");
+        }
+    }
+
     private static TensorPoolSink<float[]> sink(final int base)
     {
         return host.sink(TensorPoolSink.<float[]>builder())
@@ -198,8 +235,29 @@ class TensorPoolSinkDriverITCase
         {
             ids.add(base + i);
         }
-        Await.until(count + " frames on streams " + ids, DEADLINE,
-            () -> select(ids).size() >= count, () -> { });
+        try
+        {
+            Await.until(count + " frames on streams " + ids, DEADLINE, () -> select(ids).size() >= count, () -> { });
+        }
+        catch (final AssertionError ex)
+        {
+            final StringBuilder state = new StringBuilder(ex.getMessage());
+            for (final int id : ids)
+            {
+                final TensorPoolConsumer c = host.consumer(id);
+                state.append("\n stream=").append(id)
+                    .append(" frames=").append(select(Set.of(id)).size())
+                    .append(" state=").append(c.state()).append(" epoch=").append(c.epoch())
+                    .append(" received=").append(c.framesReceived()).append(" gap=").append(c.dropsGap())
+                    .append(" late=").append(c.dropsLate()).append(" invalid=").append(c.dropsInvalid())
+                    .append(" unmapped=").append(c.dropsUnmapped()).append(" otherEpoch=").append(c.dropsOtherEpoch())
+                    .append(" remaps=").append(c.remaps()).append(" mapFailures=").append(c.mapFailures())
+                    .append(" stale=").append(c.announcesStale()).append(" beforeJoin=")
+                    .append(c.announcesBeforeJoin()).append(" older=").append(c.announcesOlderEpoch())
+                    .append(" resyncs=").append(c.resyncs()).append(" lastSeq=").append(c.lastSeqSeen());
+            }
+            throw new AssertionError(state.toString(), ex);
+        }
         final List<StreamRecorder.Frame> frames = select(ids);
         assertEquals(count, frames.size(), () -> "exactly the frames written: " + frames);
         return frames;
