@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * {@code epoch-<E>} directory already present for {@code <base>/<namespace>/<producer_instance_id>} (so a restart always
  * bumps the epoch, Wire §15.2), optionally removes those older epoch directories (Wire §15.21a.7), and creates the
  * header ring and pools. Activity timestamps are refreshed every announce period (Wire §15.14). On close the regions
- * are unmapped and the epoch directory removed.
+ * are unmapped and their files removed; the empty epoch directory stays as the record of the last epoch.
  */
 public final class StandaloneRegionSource implements ProducerRegionSource
 {
@@ -111,13 +111,18 @@ public final class StandaloneRegionSource implements ProducerRegionSource
         CloseHelper.quietClose(toClose);
         if (epochDirectory != null)
         {
-            try
+            // remove the region files but keep the empty epoch directory: it records the epoch, so the next start
+            // of this instance picks a higher one even after a clean shutdown (Wire §15.2)
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(epochDirectory))
             {
-                StreamRegionFiles.deleteRecursively(epochDirectory);
+                for (final Path file : files)
+                {
+                    Files.deleteIfExists(file);
+                }
             }
-            catch (final ShmValidationException ex)
+            catch (final IOException ex)
             {
-                LOG.warn("could not remove epoch directory {}: {}", epochDirectory, ex.getMessage());
+                LOG.warn("could not remove region files in {}: {}", epochDirectory, ex.toString());
             }
         }
     }

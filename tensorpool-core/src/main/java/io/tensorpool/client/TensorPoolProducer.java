@@ -698,6 +698,13 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             session.hasDescriptorStream() ? 1_000_000_000L / session.maxRateHz : 0;
         recomputeProgressPolicy();
 
+        final boolean requested = !descriptorChannel.isEmpty() || descriptorId != 0 || !controlChannel.isEmpty() ||
+            controlId != 0 || session.mode == Mode.RATE_LIMITED;
+        if (!requested)
+        {
+            // nothing to assign: stay silent rather than overrule a supervisor's ConsumerConfig (Wire §10.1.3)
+            return;
+        }
         final int length = encoder.consumerConfig(streamId, consumerId, true, session.mode,
             session.descriptorStreamId, session.controlStreamId, "", session.descriptorChannel,
             session.controlChannel);
@@ -1088,6 +1095,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         private int perConsumerControlStreamIdHigh;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private ProducerRegionSource regionSource;
+        private boolean useDriver;
 
         /**
          * Validate and fill defaults; runs once. Connects to Aeron (and launches an embedded media driver) when no
@@ -1160,7 +1168,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             }
             if (regionSource == null)
             {
-                regionSource = new StandaloneRegionSource();
+                regionSource = useDriver ? new DriverRegionSource() : new StandaloneRegionSource();
             }
             if (aeron == null)
             {
@@ -1669,6 +1677,22 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         public NanoClock nanoClock()
         {
             return nanoClock;
+        }
+
+        /**
+         * Attach through the SHM driver listening on this context's control endpoint (Driver Model) instead of
+         * creating regions: the producer maps the driver's regions, keeps a producer lease and does not announce
+         * ({@link DriverRegionSource}). Default false (standalone).
+         */
+        public Context useDriver(final boolean useDriver)
+        {
+            this.useDriver = useDriver;
+            return this;
+        }
+
+        public boolean useDriver()
+        {
+            return useDriver;
         }
 
         /** Where regions come from; default {@link StandaloneRegionSource}. See {@link ProducerRegionSource}. */

@@ -218,6 +218,18 @@ class DiscoveryProviderTest
     }
 
     @Test
+    void unusableResponseChannelsAreCountedAndTheProviderKeepsServing()
+    {
+        h.announceA(10, 101, 5);
+        h.sendRaw(TestMessages.request(h.buffer, 60, "not-an-aeron-uri", RAW_RESPONSE_STREAM, ""));
+        h.sendRaw(TestMessages.request(h.buffer, 61, "aeron:ipc?" + "x".repeat(4100), RAW_RESPONSE_STREAM, ""));
+        Await.until("bad channel given up", () ->
+            h.provider.responsesFailed() + h.provider.requestsDroppedUnroutable() == 2, h::step);
+        assertEquals(1, h.provider.requestsDroppedUnroutable(), "the over-long channel is never registered");
+        assertEquals(Set.of("drv-a:10"), keys(h.query(DiscoveryQuery.all())));
+    }
+
+    @Test
     void malformedFeedMessagesDoNotDisturbTheIndex()
     {
         h.announceA(10, 101, 5);
