@@ -98,7 +98,7 @@ public final class CameraDemo
         throws Exception
     {
         final CompletableFuture<?> job = FlinkEngine.submit(services.aeronDirectoryName(),
-            services.allowedBaseDirs(), CAMERA_STREAM, RESULT_STREAM, frames);
+            services.allowedBaseDirs(), services.driverDir(), CAMERA_STREAM, RESULT_STREAM, frames);
         final long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
         while (!job.isDone())
         {
@@ -162,6 +162,11 @@ public final class CameraDemo
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null)
         {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.flink") == null)
+        {
+            // MiniCluster warns about web UI log files and delegation tokens it does not need here
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.flink", "error");
         }
     }
 }

@@ -66,6 +66,12 @@ final class DemoServices implements AutoCloseable
         return mediaDriver.aeronDirectoryName();
     }
 
+    /** Where the SHM driver creates regions. */
+    Path driverDir()
+    {
+        return baseDir.resolve("driver");
+    }
+
     /** Where standalone producers of this demo put their regions. */
     Path standaloneDir() throws IOException
     {

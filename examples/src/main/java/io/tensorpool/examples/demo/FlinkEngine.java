@@ -29,8 +29,8 @@ final class FlinkEngine
     }
 
     static CompletableFuture<?> submit(
-        final String aeronDir, final List<Path> allowedDirs, final int inputStream, final int outputStream,
-        final long frames) throws Exception
+        final String aeronDir, final List<Path> allowedDirs, final Path driverDir, final int inputStream,
+        final int outputStream, final long frames) throws Exception
     {
         final StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1,
             new Configuration());
@@ -47,6 +47,7 @@ final class FlinkEngine
 
         final TensorPoolSink<FrameStats> sink = TensorPoolSink.<FrameStats>builder()
             .setAeronDirectory(aeronDir)
+            .setShmBaseDir(driverDir.toString())
             .setStreamIds(outputStream)
             .setDataSourceName("camera-0-stats")
             .setTags("stats", "demo")
