@@ -43,9 +43,10 @@ class ShmLayoutGoldenTest
     void headerRingSuperblockFieldsAtSpecOffsets() throws IOException
     {
         final Path file = dir.resolve("header.ring");
-        try (MappedRegion ignored = MappedRegion.create(
+        try (MappedRegion region = MappedRegion.create(
             file, RegionSpec.headerRing(STREAM_ID, EPOCH, NSLOTS), MappedRegion.PRIVATE_FILE_MODE, false, PID, NOW))
         {
+            assertEquals(file, region.path());
             final byte[] raw = Files.readAllBytes(file);
             assertEquals(64 + NSLOTS * 256, raw.length, "superblock 64 + nslots x 256 (Wire §8.1)");
             final ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
@@ -75,10 +76,11 @@ class ShmLayoutGoldenTest
     void payloadPoolSuperblockFieldsAtSpecOffsets() throws IOException
     {
         final Path file = dir.resolve("payload-12594.pool");
-        try (MappedRegion ignored = MappedRegion.create(file,
+        try (MappedRegion region = MappedRegion.create(file,
             RegionSpec.payloadPool(STREAM_ID, EPOCH, POOL_ID, NSLOTS, STRIDE), MappedRegion.GROUP_FILE_MODE, true,
             PID, NOW))
         {
+            assertEquals(file, region.path());
             final byte[] raw = Files.readAllBytes(file);
             assertEquals(64 + NSLOTS * STRIDE, raw.length, "superblock 64 + nslots x stride (Wire §9)");
             final ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
