@@ -89,6 +89,28 @@ class EpochAndDropsTest
     }
 
     @Test
+    void noDescriptorIsLostWhenTheDescriptorTermRotates()
+    {
+        final String channel = "aeron:ipc?term-length=64k";
+        final TensorPoolProducer producer = rig.producer(rig.producerContext(9).descriptorChannel(channel));
+        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(9).descriptorChannel(channel));
+        final long[] count = new long[1];
+        final FrameHandler handler = frame -> count[0]++;
+        rig.await("mapped", () -> consumer.state() == TensorPoolConsumer.State.MAPPED,
+            () -> consumer.poll(handler, 10));
+        // 64 KiB terms hold about 1400 descriptors: 6000 frames rotate the term several times
+        for (int batch = 0; batch < 200; batch++)
+        {
+            publish(producer, 30);
+            final long expected = (batch + 1) * 30L;
+            rig.await("batch", () -> count[0] == expected || consumer.dropsGap() > 0, () -> consumer.poll(handler, 64));
+        }
+        assertEquals(0, consumer.dropsGap());
+        assertEquals(0, producer.descriptorBackPressure());
+        assertEquals(6000, consumer.framesReceived());
+    }
+
+    @Test
     void slowConsumerResyncsAndCountsDropsGap()
     {
         final TensorPoolProducer producer = rig.producer(rig.producerContext(6));
