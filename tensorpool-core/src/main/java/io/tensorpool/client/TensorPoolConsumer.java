@@ -102,7 +102,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final int streamId;
     private final int consumerId;
     private final Aeron aeron;
-    private final RegionPathPolicy pathPolicy;
+    private RegionPathPolicy pathPolicy;
     private final SharedPublications publications;
     private final io.aeron.Publication controlPublication;
     private final io.aeron.Publication qosPublication;
@@ -192,7 +192,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         SharedPublications pubs = null;
         try
         {
-            this.pathPolicy = new RegionPathPolicy(context.allowedBaseDirs());
             pubs = new SharedPublications(aeron);
             this.publications = pubs;
             this.controlPublication = pubs.publication(context.controlChannel(), context.controlStreamId());
@@ -815,6 +814,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         final StreamRegions mapped;
         try
         {
+            if (pathPolicy == null)
+            {
+                // built on first use: the base directories may be created by a producer that starts later
+                pathPolicy = new RegionPathPolicy(ctx.allowedBaseDirs());
+            }
             mapped = StreamRegionFiles.map(layout, pathPolicy, false);
         }
         catch (final ShmValidationException | IllegalArgumentException ex)
@@ -1438,6 +1442,13 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             if (allowedBaseDirs.isEmpty())
             {
                 throw new IllegalArgumentException("allowedBaseDirs must name at least one directory");
+            }
+            for (final Path dir : allowedBaseDirs)
+            {
+                if (!dir.isAbsolute())
+                {
+                    throw new IllegalArgumentException("allowedBaseDirs entries must be absolute: " + dir);
+                }
             }
             if (aeron == null)
             {
