@@ -831,6 +831,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             }
             return;
         }
+        final boolean sameEpoch = mappedEpoch == layout.epoch() && mappedEpoch != 0;
         regions = mapped;
         mappedLayout = layout;
         reader = new SlotReader(mapped);
@@ -842,13 +843,22 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             replayScratch = new long[layout.headerNslots()];
         }
         state = State.MAPPED;
-        lastSeqSeen = NO_SEQ;
-        lastDeliveredSeq = NO_SEQ;
         resyncTargetSeq = NO_SEQ;
         progressFrameId = NO_SEQ;
-        // after a remap, frames of the new epoch committed before we mapped are still in the ring: deliver them
-        replayPending = remap || ctx.startPosition() == StartPosition.EARLIEST_IN_RING;
-        replayAfterSeq = NO_SEQ;
+        if (sameEpoch)
+        {
+            // remapped the same epoch (e.g. after a liveness timeout): same frames, keep seq tracking and catch up
+            replayPending = true;
+            replayAfterSeq = lastDeliveredSeq;
+        }
+        else
+        {
+            lastSeqSeen = NO_SEQ;
+            lastDeliveredSeq = NO_SEQ;
+            // after a remap, frames of the new epoch committed before we mapped are still in the ring: deliver them
+            replayPending = remap || ctx.startPosition() == StartPosition.EARLIEST_IN_RING;
+            replayAfterSeq = NO_SEQ;
+        }
         LOG.info("stream={} epoch={} mapped: nslots={} pools={} header={}", Integer.toUnsignedString(streamId),
             mappedEpoch, layout.headerNslots(), layout.pools().size(), layout.headerRegionUri());
     }

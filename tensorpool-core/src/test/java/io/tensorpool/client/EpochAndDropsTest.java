@@ -111,6 +111,36 @@ class EpochAndDropsTest
     }
 
     @Test
+    void staleProducerActivityUnmapsAndTheSameEpochIsRemappedWithoutRedelivery()
+    {
+        final TensorPoolProducer producer = rig.producer(rig.producerContext(10));
+        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(10)
+            .announceFreshnessWindowNs(300_000_000L)
+            .startPosition(TensorPoolConsumer.StartPosition.EARLIEST_IN_RING));
+        final List<long[]> got = new ArrayList<>();
+        final FrameHandler handler = frame -> got.add(ProducerConsumerRoundTripTest.checkFrame(frame));
+        rig.await("mapped", () -> consumer.state() == TensorPoolConsumer.State.MAPPED,
+            () -> consumer.poll(handler, 10));
+        publish(producer, 5);
+        rig.await("5 frames", () -> got.size() == 5, () -> consumer.poll(handler, 10));
+
+        // the producer stops its duty cycle: no activity refresh, no announces
+        io.tensorpool.testing.Await.until("unmapped on stale activity",
+            () -> consumer.state() == TensorPoolConsumer.State.UNMAPPED, () -> consumer.poll(handler, 10));
+        rig.await("remapped", () -> consumer.state() == TensorPoolConsumer.State.MAPPED,
+            () -> consumer.poll(handler, 10));
+        publish(producer, 3);
+        rig.await("8 frames", () -> got.size() >= 8, () -> consumer.poll(handler, 10));
+        for (int i = 0; i < got.size(); i++)
+        {
+            assertEquals(i, got.get(i)[0], "no frame delivered twice");
+        }
+        assertEquals(8, got.size());
+        assertEquals(0, consumer.epochChanges());
+        assertTrue(consumer.remaps() >= 1);
+    }
+
+    @Test
     void slowConsumerResyncsAndCountsDropsGap()
     {
         final TensorPoolProducer producer = rig.producer(rig.producerContext(6));

@@ -270,11 +270,29 @@ public final class EndToEndBenchmark
             long lastAckNs = 0;
             long lastAcked = Long.MIN_VALUE;
             final long deadline = System.nanoTime() + 300_000_000_000L;
+            long progressSeq = Long.MIN_VALUE;
+            long progressNs = System.nanoTime();
             while (consumer.lastSeqSeen() < frames - 1 && System.nanoTime() < deadline)
             {
                 consumer.poll(handler, 64);
                 final long now = System.nanoTime();
-                final long seen = consumer.state() == TensorPoolConsumer.State.MAPPED ? consumer.lastSeqSeen() : -2;
+                if (consumer.lastSeqSeen() != progressSeq)
+                {
+                    progressSeq = consumer.lastSeqSeen();
+                    progressNs = now;
+                }
+                else if (now - progressNs > 20_000_000_000L)
+                {
+                    throw new IllegalStateException(role + " " + size + ": no progress for 20 s: state=" +
+                        consumer.state() + " epoch=" + consumer.epoch() + " lastSeqSeen=" + consumer.lastSeqSeen() +
+                        " frames=" + consumer.framesReceived() + " dropsLate=" + consumer.dropsLate() + " dropsGap=" +
+                        consumer.dropsGap() + " unmapped=" + consumer.dropsUnmapped() + " otherEpoch=" +
+                        consumer.dropsOtherEpoch() + " remaps=" + consumer.remaps() + " invalid=" +
+                        consumer.dropsInvalid() + " duplicates=" + consumer.duplicates());
+                }
+                // acknowledgements never go backwards (a remap resets lastSeqSeen)
+                final long seen = consumer.state() == TensorPoolConsumer.State.MAPPED ?
+                    Math.max(consumer.lastSeqSeen(), lastAcked) : -2;
                 if (seen > -2 && (seen - lastAcked >= 16 || now - lastAckNs > 1_000_000L))
                 {
                     ack.putLong(0, seen);
