@@ -5,6 +5,8 @@ import io.aeron.Image;
 import io.aeron.Subscription;
 import io.tensorpool.codecs.wire.ClockDomain;
 import io.tensorpool.codecs.wire.ConsumerConfigDecoder;
+import io.tensorpool.codecs.wire.ControlResponseDecoder;
+import io.tensorpool.codecs.wire.ResponseCode;
 import io.tensorpool.codecs.wire.DataSourceAnnounceDecoder;
 import io.tensorpool.codecs.wire.DataSourceMetaDecoder;
 import io.tensorpool.codecs.wire.FrameDescriptorDecoder;
@@ -179,6 +181,8 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long progressDelivered;
     private long progressDropped;
     private long lastWarnNs = Long.MIN_VALUE;
+    private long controlResponses;
+    private volatile String lastControlResponse = "";
 
     /** Subscribe to the control, descriptor and metadata endpoints and publish on control and QoS. */
     public TensorPoolConsumer(final Context context)
@@ -1146,6 +1150,21 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
 
         @Override
+        public void onControlResponse(final ControlResponseDecoder decoder, final int source)
+        {
+            // producers answer a ConsumerHello problem with correlation id = consumer id
+            if (decoder.correlationId() == (consumerId & 0xFFFF_FFFFL))
+            {
+                final ResponseCode code = decoder.code();
+                final String message = decoder.errorMessage();
+                controlResponses++;
+                lastControlResponse = code + ": " + message;
+                LOG.warn("stream={} consumer={} control response {}: {}", Integer.toUnsignedString(streamId),
+                    Integer.toUnsignedString(consumerId), code, message);
+            }
+        }
+
+        @Override
         public void onDataSourceMeta(final DataSourceMetaDecoder decoder, final int source)
         {
             TensorPoolConsumer.this.onDataSourceMeta(decoder);
@@ -1203,6 +1222,18 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     public String fallbackUri()
     {
         return fallbackUri;
+    }
+
+    /** {@code ControlResponse} messages addressed to this consumer (correlation id = consumer id). */
+    public long controlResponses()
+    {
+        return controlResponses;
+    }
+
+    /** The last {@code ControlResponse} for this consumer as "CODE: message", empty if none. */
+    public String lastControlResponse()
+    {
+        return lastControlResponse;
     }
 
     /** Join time used for the Wire §10.1.1 rule (local monotonic ns). */
