@@ -105,6 +105,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final int consumerId;
     private final Aeron aeron;
     private RegionPathPolicy pathPolicy;
+    private final io.tensorpool.driver.client.DriverClient driverClient;
     private final SharedPublications publications;
     private final io.aeron.Publication controlPublication;
     private final io.aeron.Publication qosPublication;
@@ -194,8 +195,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.consumerId = context.consumerId();
         this.aeron = context.aeron();
         SharedPublications pubs = null;
+        io.tensorpool.driver.client.DriverClient driver = null;
         try
         {
+            // the region path policy is built at map time: base directories may be created later by a producer or
+            // the driver (on first attach)
             pubs = new SharedPublications(aeron);
             this.publications = pubs;
             this.controlPublication = pubs.publication(context.controlChannel(), context.controlStreamId());
@@ -231,9 +235,28 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             LOG.info("stream={} consumer={} started: mode={} maxRateHz={} progress={} start={} allowedBaseDirs={}",
                 Integer.toUnsignedString(streamId), Integer.toUnsignedString(consumerId), context.mode(),
                 context.maxRateHz(), context.supportsProgress(), context.startPosition(), context.allowedBaseDirs());
+            if (context.useDriver())
+            {
+                // Driver Model: hold a consumer lease; mapping follows the lease, not raw announces (Driver §2.3).
+                driver = new io.tensorpool.driver.client.DriverClient(new io.tensorpool.driver.client.DriverClient
+                    .Context()
+                    .aeron(aeron)
+                    .controlChannel(context.controlChannel())
+                    .controlStreamId(context.controlStreamId())
+                    .streamId(streamId)
+                    .role(io.tensorpool.codecs.driver.Role.CONSUMER)
+                    .clientId(consumerId)
+                    .publishMode(io.tensorpool.codecs.driver.PublishMode.EXISTING_OR_CREATE)
+                    .announceFreshnessNs(context.announceFreshnessWindowNs())
+                    .nanoClock(clock)
+                    .listener(new DriverLeaseListener()));
+                driver.requestAttach();
+            }
+            this.driverClient = driver;
         }
         catch (final RuntimeException ex)
         {
+            CloseHelper.quietClose(driver);
             CloseHelper.quietCloseAll(pollers);
             CloseHelper.quietClose(pubs);
             context.closeOwned();
@@ -411,6 +434,14 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private int dutyCycle(final long nowNs)
     {
         int work = 0;
+        if (driverClient != null)
+        {
+            work += driverClient.doWork();
+            if (driverClient.state() == io.tensorpool.driver.client.LeaseState.UNATTACHED)
+            {
+                driverClient.requestAttach();
+            }
+        }
         final ArrayList<WirePoller> pollers = this.pollers;
         for (int i = 0, n = pollers.size(); i < n; i++)
         {
@@ -515,6 +546,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             remaps++;
             // the producer is gone: accept a lower epoch from whoever announces next
             epochFloor = 0;
+            if (driverClient != null)
+            {
+                // Driver mode: the mapping comes from a lease; take a fresh one.
+                driverClient.detach();
+            }
             return 1;
         }
         return 0;
@@ -706,7 +742,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
 
     private void onShmPoolAnnounce(final ShmPoolAnnounceDecoder announce)
     {
-        if ((int)announce.streamId() != streamId || state == State.FALLBACK)
+        if ((int)announce.streamId() != streamId || state == State.FALLBACK || driverClient != null)
         {
             return;
         }
@@ -820,8 +856,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             if (pathPolicy == null)
             {
-                // built on first use: the base directories may be created by a producer that starts later
-                pathPolicy = new RegionPathPolicy(ctx.allowedBaseDirs());
+                pathPolicy = driverClient != null ? driverPathPolicy() : new RegionPathPolicy(ctx.allowedBaseDirs());
             }
             mapped = StreamRegionFiles.map(layout, pathPolicy, false);
         }
@@ -865,6 +900,73 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
         LOG.info("stream={} epoch={} mapped: nslots={} pools={} header={}", Integer.toUnsignedString(streamId),
             mappedEpoch, layout.headerNslots(), layout.pools().size(), layout.headerRegionUri());
+    }
+
+    /** Allowed base dirs that exist now, plus the driver's default base dir (driver mode only). */
+    private RegionPathPolicy driverPathPolicy()
+    {
+        final List<java.nio.file.Path> existing = new ArrayList<>();
+        final java.util.LinkedHashSet<java.nio.file.Path> candidates = new java.util.LinkedHashSet<>(
+            ctx.allowedBaseDirs());
+        candidates.add(io.tensorpool.driver.ShmDriverConfiguration.defaultShmBaseDir());
+        for (final java.nio.file.Path dir : candidates)
+        {
+            if (java.nio.file.Files.isDirectory(dir))
+            {
+                existing.add(dir);
+            }
+        }
+        return new RegionPathPolicy(existing);
+    }
+
+    /** Driver Model consumer: the lease decides what is mapped (Driver §4.9, §4.12.3). */
+    private final class DriverLeaseListener implements io.tensorpool.driver.client.DriverClientListener
+    {
+        @Override
+        public void onAttached(final io.tensorpool.driver.client.DriverAttachment attachment)
+        {
+            if (state == State.MAPPED && mappedEpoch == attachment.epoch())
+            {
+                return;
+            }
+            final boolean remap = regions != null || epochFloor != 0;
+            if (remap && attachment.epoch() != mappedEpoch)
+            {
+                epochChanges++;
+            }
+            if (regions != null)
+            {
+                unmap();
+                remaps++;
+            }
+            pathPolicy = null;
+            map(attachment.layout(), remap);
+        }
+
+        @Override
+        public void onLayoutChanged(final io.tensorpool.driver.client.DriverAttachment attachment)
+        {
+            LOG.info("stream={} epoch={} driver moved the stream to a new epoch (was {}): remapping",
+                Integer.toUnsignedString(streamId), attachment.epoch(), mappedEpoch);
+            unmap();
+            epochChanges++;
+            remaps++;
+            map(attachment.layout(), true);
+        }
+
+        @Override
+        public void onProducerRevoked(final int revokedStreamId, final long producerLeaseId)
+        {
+            // Stop reading the old epoch; the epoch-bumped announce (onLayoutChanged) maps the new one.
+            unmap();
+        }
+
+        @Override
+        public void onLeaseLost(final String reason)
+        {
+            LOG.warn("stream={} consumer lease lost: {}", Integer.toUnsignedString(streamId), reason);
+            unmap();
+        }
     }
 
     private void unmap()
@@ -1091,7 +1193,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
         closed = true;
         unmap();
-        CloseHelper.closeAll(() -> CloseHelper.closeAll(pollers), publications, ctx::closeOwned);
+        CloseHelper.closeAll(driverClient, () -> CloseHelper.closeAll(pollers), publications, ctx::closeOwned);
         LOG.info("stream={} consumer={} closed: frames={} dropsGap={} dropsLate={} invalid={}",
             Integer.toUnsignedString(streamId), Integer.toUnsignedString(consumerId), framesReceived, dropsGap,
             dropsLate, dropsInvalid);
@@ -1438,6 +1540,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         private long qosPeriodNs = DEFAULT_PERIOD_NS;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochNanoClock epochNanoClock = new SystemEpochNanoClock();
+        private boolean useDriver;
 
         /**
          * Validate and fill defaults; runs once. Connects an owned Aeron client when none was given.
@@ -1795,6 +1898,22 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             controlChannel = descriptorChannel = qosChannel = metadataChannel = channel;
             controlStreamId = descriptorStreamId = qosStreamId = metadataStreamId = id;
             return this;
+        }
+
+        /**
+         * Attach through the SHM driver on this context's control endpoint (Driver Model): the consumer holds a
+         * consumer lease, maps what the lease names and follows the driver's epoch changes. The driver's default base
+         * directory is then allowed too. Default false (follow producer announces, standalone).
+         */
+        public Context useDriver(final boolean useDriver)
+        {
+            this.useDriver = useDriver;
+            return this;
+        }
+
+        public boolean useDriver()
+        {
+            return useDriver;
         }
 
         /** Directories announced regions may live in (Wire §15.21a.5); default {@code /dev/shm/tensorpool}. */

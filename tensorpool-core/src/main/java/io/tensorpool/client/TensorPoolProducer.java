@@ -1136,6 +1136,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         private int perConsumerControlStreamIdHigh;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private ProducerRegionSource regionSource;
+        private boolean useDriver;
 
         /**
          * Validate and fill defaults; runs once. Connects to Aeron (and launches an embedded media driver) when no
@@ -1208,7 +1209,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             }
             if (regionSource == null)
             {
-                regionSource = new StandaloneRegionSource();
+                regionSource = useDriver ? new DriverRegionSource() : new StandaloneRegionSource();
             }
             if (aeron == null)
             {
@@ -1717,6 +1718,22 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         public NanoClock nanoClock()
         {
             return nanoClock;
+        }
+
+        /**
+         * Attach through the SHM driver listening on this context's control endpoint (Driver Model) instead of
+         * creating regions: the producer maps the driver's regions, keeps a producer lease and does not announce
+         * ({@link DriverRegionSource}). Default false (standalone).
+         */
+        public Context useDriver(final boolean useDriver)
+        {
+            this.useDriver = useDriver;
+            return this;
+        }
+
+        public boolean useDriver()
+        {
+            return useDriver;
         }
 
         /** Where regions come from; default {@link StandaloneRegionSource}. See {@link ProducerRegionSource}. */

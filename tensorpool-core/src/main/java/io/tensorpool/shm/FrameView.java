@@ -6,6 +6,8 @@ import io.tensorpool.codecs.wire.ProgressUnit;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.VarHandle;
+
 /**
  * A zero-copy view of one validated frame: header fields copied out of the slot and the payload still in shared
  * memory. Reused for every frame; valid only until the handler returns. The payload may be overwritten by the
@@ -17,6 +19,8 @@ public final class FrameView
     final int[] dims = new int[ShmLayout.MAX_DIMS];
     final int[] strides = new int[ShmLayout.MAX_DIMS];
     final long[] effectiveStrides = new long[ShmLayout.MAX_DIMS];
+    private static final byte[] EMPTY = new byte[0];
+
     final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
 
     int streamId;
@@ -35,11 +39,13 @@ public final class FrameView
     long progressStrideBytes;
     HeaderRing ring;
 
+    /** Stream id of the mapped regions the frame was read from. */
     public int streamId()
     {
         return streamId;
     }
 
+    /** Epoch of the mapped regions the frame was read from. */
     public long epoch()
     {
         return epoch;
@@ -51,6 +57,7 @@ public final class FrameView
         return seq;
     }
 
+    /** Header slot index the frame was read from (also its payload slot). */
     public int headerIndex()
     {
         return headerIndex;
@@ -68,46 +75,55 @@ public final class FrameView
         return metaVersion;
     }
 
+    /** {@code values_len_bytes}: the payload length, at most the pool stride. */
     public int valuesLength()
     {
         return valuesLen;
     }
 
+    /** The pool holding the payload. */
     public int poolId()
     {
         return poolId;
     }
 
+    /** The dtype as encoded (validated against the v1.1 registry). */
     public short dtypeRaw()
     {
         return dtypeRaw;
     }
 
+    /** The element type. */
     public Dtype dtype()
     {
         return Dtype.get(dtypeRaw);
     }
 
+    /** Row- or column-major (UNKNOWN only for 1-D tensors). */
     public MajorOrder majorOrder()
     {
         return MajorOrder.get(majorOrderRaw);
     }
 
+    /** Progress unit of the frame (NONE, ROWS, COLUMNS). */
     public ProgressUnit progressUnit()
     {
         return ProgressUnit.get(progressUnitRaw);
     }
 
+    /** Row/column stride progress is reported in; consistent with the strides unless NONE. */
     public long progressStrideBytes()
     {
         return progressStrideBytes;
     }
 
+    /** Number of dimensions, 1..8. */
     public int ndims()
     {
         return ndims;
     }
 
+    /** Extent of dimension {@code i}; throws {@link IndexOutOfBoundsException} outside {@code [0, ndims)}. */
     public int dim(final int i)
     {
         checkDim(i);
@@ -145,9 +161,16 @@ public final class FrameView
         return payload;
     }
 
-    /** True if the slot still holds this committed frame: re-check after reading the payload (Wire §8.3 step 4). */
+    /**
+     * True if the slot still holds this committed frame: the second commit check of Wire §8.3 (step 4), made after
+     * the payload has been read. Bytes read from {@link #payload()} before this call returned true are the frame the
+     * producer committed; if it returns false they may be torn and must be discarded ({@code drops_late}).
+     */
     public boolean stillCommitted()
     {
+        // An acquire load only orders the loads after it; the payload loads before it need this fence so they cannot
+        // be satisfied after the re-check (SPEC_DECISIONS, seqlock ordering).
+        VarHandle.loadLoadFence();
         return ring != null && ring.seqCommitAcquire(headerIndex) == seqCommit;
     }
 
@@ -159,8 +182,15 @@ public final class FrameView
     public boolean copyPayloadTo(final MutableDirectBuffer dst, final int dstOffset)
     {
         dst.putBytes(dstOffset, payload, 0, valuesLen);
-        java.lang.invoke.VarHandle.loadLoadFence();
         return stillCommitted();
+    }
+
+    void invalidate()
+    {
+        ring = null;
+        ndims = 0;
+        valuesLen = 0;
+        payload.wrap(EMPTY, 0, 0);
     }
 
     private void checkDim(final int i)

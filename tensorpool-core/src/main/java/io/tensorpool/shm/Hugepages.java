@@ -6,38 +6,96 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Hugepage verification for {@code require_hugepages=true} regions (Wire §15.22): the file must live on hugetlbfs
- * and the hugepage size must be known; anywhere this cannot be verified the region is rejected, never downgraded.
+ * Hugepage verification for {@code require_hugepages=true} regions (Wire §15.22): the file must live on a hugetlbfs
+ * mount and that mount's page size must be known; anywhere this cannot be verified the region is rejected, never
+ * silently downgraded. The mount and its {@code pagesize=} option come from {@code /proc/self/mountinfo}, so a 1 GiB
+ * hugetlbfs mount is told apart from the 2 MiB default.
  */
 public final class Hugepages
 {
+    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+    private static final Path MEMINFO = Path.of("/proc/meminfo");
+
     private Hugepages()
     {
     }
 
-    /** @return the hugepage size in bytes backing {@code path}. */
-    public static long verify(final Path path)
+    /**
+     * Verify that a canonical region path is backed by hugepages.
+     *
+     * @param canonicalPath the file, symlinks already resolved.
+     * @return the hugepage size in bytes of the mount holding the file.
+     * @throws ShmValidationException if the file is not on hugetlbfs or the page size cannot be determined.
+     */
+    public static long verify(final Path canonicalPath)
     {
-        final String type;
+        final List<String> mountinfo;
         try
         {
-            type = Files.getFileStore(path).type();
+            mountinfo = Files.readAllLines(MOUNTINFO);
         }
         catch (final IOException ex)
         {
-            throw new ShmValidationException("cannot determine the filesystem of " + path + ": " + ex);
+            throw new ShmValidationException("require_hugepages=true but " + MOUNTINFO + " cannot be read to verify " +
+                canonicalPath + ": " + ex);
         }
-        if (!"hugetlbfs".equals(type))
+        return verify(canonicalPath, mountinfo, defaultHugepageSize());
+    }
+
+    /** {@link #verify(Path)} against given {@code mountinfo} lines and default hugepage size (for tests). */
+    static long verify(final Path canonicalPath, final List<String> mountinfo, final long defaultHugepageSize)
+    {
+        final String file = canonicalPath.toString();
+        String bestMountPoint = null;
+        String bestType = null;
+        String bestOptions = null;
+        for (final String line : mountinfo)
         {
-            throw new ShmValidationException("require_hugepages=true but " + path + " is on " + type +
-                ", not hugetlbfs");
+            // id parent major:minor root mount-point options [optional fields...] - fstype source super-options
+            final String[] fields = line.split(" ");
+            final int separator = indexOf(fields, "-");
+            if (fields.length < 5 || separator < 0)
+            {
+                continue;
+            }
+            final String mountPoint = unescape(fields[4]);
+            if (isUnder(file, mountPoint) && (bestMountPoint == null || mountPoint.length() >= bestMountPoint.length()))
+            {
+                bestMountPoint = mountPoint;
+                bestType = separator + 1 < fields.length ? fields[separator + 1] : "";
+                bestOptions = separator + 3 < fields.length ? fields[separator + 3] : "";
+            }
         }
-        final long size = defaultHugepageSize();
-        if (size <= 0)
+        if (bestMountPoint == null)
         {
-            throw new ShmValidationException("require_hugepages=true but the hugepage size cannot be read");
+            throw new ShmValidationException("require_hugepages=true but no mount holds " + canonicalPath);
         }
-        return size;
+        if (!"hugetlbfs".equals(bestType))
+        {
+            throw new ShmValidationException("require_hugepages=true but " + canonicalPath + " is on " + bestType +
+                " (mounted at " + bestMountPoint + "), not hugetlbfs");
+        }
+        final long size = pageSizeOption(bestOptions);
+        final long result = size > 0 ? size : defaultHugepageSize;
+        if (result <= 0)
+        {
+            throw new ShmValidationException("require_hugepages=true but the hugepage size of " + bestMountPoint +
+                " cannot be determined");
+        }
+        return result;
+    }
+
+    /** The {@code pagesize=} mount option in bytes (e.g. {@code pagesize=2M}), or -1 if absent or malformed. */
+    static long pageSizeOption(final String options)
+    {
+        for (final String option : options.split(","))
+        {
+            if (option.startsWith("pagesize="))
+            {
+                return parseSize(option.substring("pagesize=".length()));
+            }
+        }
+        return -1;
     }
 
     /** Hugepagesize from /proc/meminfo in bytes, or -1 if unknown. */
@@ -45,8 +103,7 @@ public final class Hugepages
     {
         try
         {
-            final List<String> lines = Files.readAllLines(Path.of("/proc/meminfo"));
-            for (final String line : lines)
+            for (final String line : Files.readAllLines(MEMINFO))
             {
                 if (line.startsWith("Hugepagesize:"))
                 {
@@ -61,5 +118,87 @@ public final class Hugepages
             // unknown: callers fail closed
         }
         return -1;
+    }
+
+    private static long parseSize(final String text)
+    {
+        if (text.isEmpty())
+        {
+            return -1;
+        }
+        final char unit = Character.toUpperCase(text.charAt(text.length() - 1));
+        final int shift = unit == 'K' ? 10 : unit == 'M' ? 20 : unit == 'G' ? 30 : 0;
+        final String digits = shift == 0 ? text : text.substring(0, text.length() - 1);
+        try
+        {
+            final long value = Long.parseLong(digits);
+            return value > 0 && value < (1L << (62 - shift)) ? value << shift : -1;
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+
+    private static boolean isUnder(final String file, final String mountPoint)
+    {
+        if ("/".equals(mountPoint))
+        {
+            return file.startsWith("/");
+        }
+        return file.startsWith(mountPoint) &&
+            (file.length() == mountPoint.length() || file.charAt(mountPoint.length()) == '/');
+    }
+
+    private static int indexOf(final String[] fields, final String value)
+    {
+        for (int i = 6; i < fields.length; i++)
+        {
+            if (value.equals(fields[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** mountinfo escapes space, tab, newline and backslash as three octal digits. */
+    private static String unescape(final String field)
+    {
+        if (field.indexOf('\\') < 0)
+        {
+            return field;
+        }
+        final StringBuilder sb = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++)
+        {
+            final char c = field.charAt(i);
+            if (c == '\\' && isOctal(field, i + 1))
+            {
+                sb.append((char)Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            }
+            else
+            {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static boolean isOctal(final String s, final int from)
+    {
+        if (from + 3 > s.length())
+        {
+            return false;
+        }
+        for (int i = from; i < from + 3; i++)
+        {
+            if (s.charAt(i) < '0' || s.charAt(i) > '7')
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,9 +1,11 @@
 package io.tensorpool.shm;
 
+import io.tensorpool.codecs.wire.RegionType;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -40,9 +42,19 @@ public final class MappedRegion implements AutoCloseable
     }
 
     /**
-     * Create a new region file (failing if it exists), size it, write the superblock and fsync (Wire §15.14).
+     * Create a new region file and map it read-write (Wire §15.14): the file must not exist (it is created with
+     * {@code O_EXCL}, so a planted file or symlink is refused), gets exactly {@code fileMode}, is sized to the layout,
+     * optionally prefaulted, gets its superblock, and is flushed to the backing store ({@code msync} and
+     * {@code fsync}) before this returns, so the region can be announced. On failure the file is removed.
      *
+     * @param path     where to create the file; its directory must exist.
+     * @param spec     the layout to create.
+     * @param fileMode {@link #PRIVATE_FILE_MODE} (0600), {@link #GROUP_FILE_MODE} (0660) or narrower; modes granting
+     *                 any access to others or execute permission are refused (Wire §15.10, §15.21a.6).
      * @param prefault touch every page so the first frames do not take page faults.
+     * @param pid      the creating process id, written to the superblock.
+     * @param nowNs    CLOCK_MONOTONIC nanoseconds for the start and activity timestamps (0 is written as 1).
+     * @throws ShmValidationException naming the path and the cause.
      */
     public static MappedRegion create(
         final Path path,
@@ -52,22 +64,27 @@ public final class MappedRegion implements AutoCloseable
         final long pid,
         final long nowNs)
     {
+        checkLittleEndianHost();
+        checkFileMode(path, fileMode);
         final long size = spec.fileSize();
         if (size > Integer.MAX_VALUE)
         {
             throw new ShmValidationException("region " + path + " would be " + size + " bytes; maximum is " +
                 Integer.MAX_VALUE);
         }
+        boolean created = false;
+        MappedRegion region = null;
         try (FileChannel channel = FileChannel.open(
             path,
             Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
             PosixFilePermissions.asFileAttribute(fileMode)))
         {
+            created = true;
             // the umask may have narrowed the creation mode; set it exactly
             Files.setPosixFilePermissions(path, fileMode);
             channel.truncate(size);
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
-            final MappedRegion region = new MappedRegion(path, spec, mapped);
+            region = new MappedRegion(path, spec, mapped);
             if (prefault)
             {
                 for (long offset = ShmLayout.PAGE_SIZE; offset < size; offset += ShmLayout.PAGE_SIZE)
@@ -84,27 +101,45 @@ public final class MappedRegion implements AutoCloseable
         {
             throw new ShmValidationException("region file already exists: " + path);
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException | InternalError ex)
         {
+            // InternalError: a prefault touching a page the filesystem cannot back (e.g. tmpfs full) raises SIGBUS,
+            // which the JVM reports this way for mapped memory.
+            if (region != null)
+            {
+                region.close();
+            }
+            if (created)
+            {
+                deleteQuietly(path);
+            }
             throw new ShmValidationException("cannot create region file " + path + ": " + ex, ex);
         }
     }
 
     /**
      * Map an announced region: URI parsing, path containment, safe open, hugepage and stride rules, file size and
-     * full superblock validation, in that order (Wire §15.21a.5, §15.22, §15.1). Nothing is mapped on failure.
+     * full superblock validation, in that order (Wire §15.21a.5, §15.22, §15.1). Nothing stays mapped on failure.
+     *
+     * @param regionUri the announced {@code shm:file?path=...} URI.
+     * @param expected  what the announce (or attach response) says the region is.
+     * @param policy    allowed base directories and the safe-open rules.
+     * @param writable  map read-write (the region owner) or read-only (consumers).
+     * @throws ShmValidationException naming the rule, the value found and the value expected.
      */
     public static MappedRegion map(
         final String regionUri, final RegionSpec expected, final RegionPathPolicy policy, final boolean writable)
     {
+        checkLittleEndianHost();
         final RegionUri uri = RegionUri.parse(regionUri);
-        try (FileChannel channel = policy.open(uri.path(), writable))
+        final RegionPathPolicy.OpenedFile opened = policy.openFile(uri.path(), writable);
+        try (FileChannel channel = opened.channel())
         {
             final Path path = Path.of(uri.path());
             if (uri.requireHugepages())
             {
-                final long hugepageSize = Hugepages.verify(path);
-                if (expected.strideBytes() != 0)
+                final long hugepageSize = Hugepages.verify(opened.canonical());
+                if (expected.regionType() == RegionType.PAYLOAD_POOL)
                 {
                     RegionSpec.checkStride(expected.strideBytes() & 0xFFFF_FFFFL, hugepageSize);
                 }
@@ -141,11 +176,59 @@ public final class MappedRegion implements AutoCloseable
         }
     }
 
+    /** Wire §15.1: the layout is little-endian and this implementation does not byte-swap. */
+    private static void checkLittleEndianHost()
+    {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN)
+        {
+            throw new ShmValidationException("SHM regions are little-endian; this " + ByteOrder.nativeOrder() +
+                " host is not supported (Wire §15.1)");
+        }
+    }
+
+    private static void checkFileMode(final Path path, final Set<PosixFilePermission> fileMode)
+    {
+        for (final PosixFilePermission permission : fileMode)
+        {
+            switch (permission)
+            {
+                case OTHERS_READ:
+                case OTHERS_WRITE:
+                case OTHERS_EXECUTE:
+                case OWNER_EXECUTE:
+                case GROUP_EXECUTE:
+                    throw new ShmValidationException("region file mode " + PosixFilePermissions.toString(fileMode) +
+                        " for " + path + " is too open: use rw------- (0600) or rw-rw---- (0660)");
+                default:
+                    break;
+            }
+        }
+        if (!fileMode.contains(PosixFilePermission.OWNER_READ) || !fileMode.contains(PosixFilePermission.OWNER_WRITE))
+        {
+            throw new ShmValidationException("region file mode " + PosixFilePermissions.toString(fileMode) + " for " +
+                path + " must give the owner read and write");
+        }
+    }
+
+    private static void deleteQuietly(final Path path)
+    {
+        try
+        {
+            Files.deleteIfExists(path);
+        }
+        catch (final IOException ignore)
+        {
+            // the creation error is what the caller needs
+        }
+    }
+
+    /** The path the region was created at or announced with (not canonicalised). */
     public Path path()
     {
         return path;
     }
 
+    /** The layout the region was created with or validated against. */
     public RegionSpec spec()
     {
         return spec;
@@ -157,12 +240,17 @@ public final class MappedRegion implements AutoCloseable
         return buffer;
     }
 
+    /** True once {@link #close()} has unmapped the region. */
     public boolean isClosed()
     {
         return closed;
     }
 
-    /** Unmap. The buffer must not be touched afterwards. */
+    /**
+     * Unmap. Idempotent. The buffer is re-wrapped to zero length first, so a late access through {@link #buffer()}
+     * fails with a bounds error; views obtained earlier (payload views, {@link FrameView}) must not be used afterwards:
+     * close on the thread that reads, never while another thread reads.
+     */
     @Override
     public void close()
     {

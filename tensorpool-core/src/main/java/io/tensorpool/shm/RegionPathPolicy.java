@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ public final class RegionPathPolicy
     }
 
     private final List<Path> canonicalBaseDirs;
+    private volatile Runnable beforeOpenHook;
 
     /**
      * @param allowedBaseDirs directories regions may live in; each must exist and is resolved to its canonical form.
@@ -84,11 +86,13 @@ public final class RegionPathPolicy
         this.canonicalBaseDirs = Collections.unmodifiableList(bases);
     }
 
+    /** A policy allowing regions below the given directories (see the constructor). */
     public static RegionPathPolicy of(final Path... allowedBaseDirs)
     {
         return new RegionPathPolicy(List.of(allowedBaseDirs));
     }
 
+    /** The allowed base directories in canonical form, resolved once at construction. */
     public List<Path> canonicalBaseDirs()
     {
         return canonicalBaseDirs;
@@ -107,7 +111,20 @@ public final class RegionPathPolicy
      */
     public Path validate(final String announcedPath)
     {
-        final Path path = Path.of(announcedPath);
+        if (announcedPath == null || announcedPath.isEmpty())
+        {
+            throw new ShmValidationException("region path is empty");
+        }
+        final Path path;
+        try
+        {
+            path = Path.of(announcedPath);
+        }
+        catch (final InvalidPathException ex)
+        {
+            throw new ShmValidationException("region path is not a valid path (" + ex.getReason() + "): " +
+                printable(announcedPath));
+        }
         if (!path.isAbsolute())
         {
             throw new ShmValidationException("region path must be absolute: " + announcedPath);
@@ -133,8 +150,8 @@ public final class RegionPathPolicy
         final BasicFileAttributes attrs = readAttributes(canonical, announcedPath);
         if (!attrs.isRegularFile())
         {
-            throw new ShmValidationException("region path is not a regular file (" + fileKind(attrs) + "): " +
-                announcedPath);
+            throw new ShmValidationException("region path is not a regular file (" + fileKind(canonical, attrs) +
+                "): " + announcedPath);
         }
         return canonical;
     }
@@ -158,6 +175,22 @@ public final class RegionPathPolicy
      */
     public FileChannel open(final String announcedPath, final boolean writable)
     {
+        return openFile(announcedPath, writable).channel();
+    }
+
+    /** A region file opened and verified by {@link #openFile}: the canonical path that was validated and its channel. */
+    record OpenedFile(Path canonical, FileChannel channel)
+    {
+    }
+
+    /** Test seam: runs between validation and open, to stage a swap of the file. */
+    void beforeOpen(final Runnable hook)
+    {
+        this.beforeOpenHook = hook;
+    }
+
+    OpenedFile openFile(final String announcedPath, final boolean writable)
+    {
         final Path canonical = validate(announcedPath);
         final Object expectedKey = readAttributes(canonical, announcedPath).fileKey();
         if (expectedKey == null || !handleCheckAvailable())
@@ -167,9 +200,17 @@ public final class RegionPathPolicy
                 " refusing to map " + announcedPath);
         }
 
+        final Runnable hook = beforeOpenHook;
+        if (hook != null)
+        {
+            hook.run();
+        }
+
         FileChannel channel = null;
         try
         {
+            // NOFOLLOW_LINKS refuses a final component swapped for a symlink; the identity check below catches a swap
+            // of any directory above it.
             channel = writable ?
                 FileChannel.open(canonical, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS) :
@@ -180,15 +221,15 @@ public final class RegionPathPolicy
                 Path.of("/proc/self/fd/" + fd), BasicFileAttributes.class);
             if (!opened.isRegularFile())
             {
-                throw new ShmValidationException("opened region file is not a regular file (" + fileKind(opened) +
-                    "): " + announcedPath);
+                throw new ShmValidationException("opened region file is not a regular file (" +
+                    fileKind(canonical, opened) + "): " + announcedPath);
             }
             if (!expectedKey.equals(opened.fileKey()))
             {
                 throw new ShmValidationException("region file changed between validation and open (" +
                     expectedKey + " became " + opened.fileKey() + "): " + announcedPath);
             }
-            return channel;
+            return new OpenedFile(canonical, channel);
         }
         catch (final ShmValidationException ex)
         {
@@ -214,7 +255,7 @@ public final class RegionPathPolicy
         }
     }
 
-    private static String fileKind(final BasicFileAttributes attrs)
+    private static String fileKind(final Path path, final BasicFileAttributes attrs)
     {
         if (attrs.isDirectory())
         {
@@ -224,7 +265,47 @@ public final class RegionPathPolicy
         {
             return "symbolic link";
         }
-        return attrs.isOther() ? "device, FIFO or socket" : "unknown";
+        try
+        {
+            // st_mode file type bits (S_IFMT)
+            final int mode = (Integer)Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            switch (mode & 0xF000)
+            {
+                case 0x1000:
+                    return "FIFO";
+                case 0x2000:
+                    return "character device";
+                case 0x6000:
+                    return "block device";
+                case 0xC000:
+                    return "socket";
+                default:
+                    break;
+            }
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+            // fall back to the portable description
+        }
+        return attrs.isOther() ? "device, FIFO or socket" : "unknown file type";
+    }
+
+    private static String printable(final String text)
+    {
+        final StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (c < ' ' || c >= 0x7F)
+            {
+                sb.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static void closeQuietly(final FileChannel channel)

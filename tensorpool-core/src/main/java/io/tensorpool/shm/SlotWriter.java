@@ -19,6 +19,13 @@ public final class SlotWriter
     public static final int NO_POOL_FITS = -1;
     /** {@link #claim} result: a claim is already open. */
     public static final int CLAIM_OPEN = -2;
+    /**
+     * {@link #claim} result: the sequence does not fit the commit word. {@code seq_commit} carries the sequence in its
+     * upper 63 bits (Wire §8.3), so a sequence must be in {@code [0, 2^63)}.
+     */
+    public static final int SEQUENCE_OUT_OF_RANGE = -3;
+    /** {@link #claim} result: the length is negative. */
+    public static final int NEGATIVE_LENGTH = -4;
 
     private final StreamRegions regions;
     private final HeaderRing ring;
@@ -26,6 +33,9 @@ public final class SlotWriter
     private final long[] scratchStrides = new long[MAX_DIMS];
     private boolean claimOpen;
 
+    /**
+     * @param regions the producer's read-write regions; this writer must be their only writer (Wire §15.14).
+     */
     public SlotWriter(final StreamRegions regions)
     {
         this.regions = regions;
@@ -33,15 +43,20 @@ public final class SlotWriter
         this.header = ring.buffer();
     }
 
+    /** The regions this writer writes. */
     public StreamRegions regions()
     {
         return regions;
     }
 
     /**
-     * Claim the slot for {@code seq} with room for {@code length} payload bytes.
+     * Claim the slot for {@code seq} with room for {@code length} payload bytes: selects the smallest pool whose stride
+     * fits (Wire §9), stores IN-PROGRESS into the slot's commit word with release semantics and a store-store fence
+     * (so no later payload or header store can overtake it), and points {@link FrameClaim#buffer()} at the payload
+     * slot {@code header_index} of that pool. Nothing is written when a negative code is returned.
      *
-     * @return the header index, or {@link #NO_POOL_FITS} / {@link #CLAIM_OPEN}.
+     * @return the header index ({@code seq & (nslots - 1)}), or {@link #NO_POOL_FITS}, {@link #CLAIM_OPEN},
+     * {@link #SEQUENCE_OUT_OF_RANGE} or {@link #NEGATIVE_LENGTH}.
      */
     public int claim(final long seq, final int length, final FrameClaim claim)
     {
@@ -49,8 +64,16 @@ public final class SlotWriter
         {
             return CLAIM_OPEN;
         }
-        final int poolIndex = regions.selectPool(length & 0xFFFF_FFFFL);
-        if (poolIndex == StreamRegions.NO_POOL || length < 0)
+        if (seq < 0)
+        {
+            return SEQUENCE_OUT_OF_RANGE;
+        }
+        if (length < 0)
+        {
+            return NEGATIVE_LENGTH;
+        }
+        final int poolIndex = regions.selectPool(length);
+        if (poolIndex == StreamRegions.NO_POOL)
         {
             return NO_POOL_FITS;
         }
@@ -61,6 +84,7 @@ public final class SlotWriter
         VarHandle.storeStoreFence();
 
         claimOpen = true;
+        claim.open = true;
         claim.writer = this;
         claim.seq = seq;
         claim.headerIndex = index;
@@ -73,7 +97,9 @@ public final class SlotWriter
 
     int commit(final FrameClaim claim)
     {
+        checkOpen(claim, "commit");
         claimOpen = false;
+        claim.open = false;
         final int layout = TensorLayoutRules.validate(claim.dtype, claim.majorOrder, claim.ndims, claim.dims,
             claim.strides, claim.progressUnit, claim.progressStrideBytes & 0xFFFF_FFFFL, claim.length,
             scratchStrides);
@@ -118,7 +144,18 @@ public final class SlotWriter
 
     void abort(final FrameClaim claim)
     {
+        checkOpen(claim, "abort");
         claimOpen = false;
+        claim.open = false;
+    }
+
+    private void checkOpen(final FrameClaim claim, final String operation)
+    {
+        // Committing twice would rewrite a header under a COMMITTED word, which no reader could detect as torn.
+        if (!claimOpen || !claim.open || claim.writer != this)
+        {
+            throw new IllegalStateException(operation + " without an open claim (seq=" + claim.seq + ")");
+        }
     }
 
     /** Refresh the activity timestamp of every region of the stream (Wire §7.1). */

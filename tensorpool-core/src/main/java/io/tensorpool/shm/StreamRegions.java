@@ -1,5 +1,6 @@
 package io.tensorpool.shm;
 
+import io.tensorpool.codecs.wire.RegionType;
 import org.agrona.CloseHelper;
 
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
  */
 public final class StreamRegions implements AutoCloseable
 {
+    /** {@link #selectPool} result when no pool is large enough. */
     public static final int NO_POOL = -1;
 
     private final int streamId;
@@ -20,6 +22,12 @@ public final class StreamRegions implements AutoCloseable
     private final HeaderRing headerRing;
     private final PayloadPool[] poolsByStride;
 
+    /**
+     * Group the regions of one stream. Does not take ownership until it returns: on failure the caller closes them.
+     *
+     * @throws ShmValidationException if a pool has another stream, epoch or nslots than the ring, a pool id repeats,
+     *                                or a region has the wrong type.
+     */
     public StreamRegions(final MappedRegion headerRegion, final List<MappedRegion> poolRegions)
     {
         if (poolRegions.isEmpty())
@@ -32,6 +40,19 @@ public final class StreamRegions implements AutoCloseable
         final List<PayloadPool> pools = new ArrayList<>();
         for (final MappedRegion region : poolRegions)
         {
+            final RegionSpec spec = region.spec();
+            if (spec.regionType() != RegionType.PAYLOAD_POOL)
+            {
+                throw new ShmValidationException("region " + region.path() + " is a " + spec.regionType() +
+                    ", not a PAYLOAD_POOL");
+            }
+            if (spec.streamId() != streamId || spec.epoch() != epoch)
+            {
+                throw new ShmValidationException("payload pool " + spec.poolId() + " belongs to stream " +
+                    Integer.toUnsignedString(spec.streamId()) + " epoch " + Long.toUnsignedString(spec.epoch()) +
+                    " but the header ring to stream " + Integer.toUnsignedString(streamId) + " epoch " +
+                    Long.toUnsignedString(epoch));
+            }
             if (region.spec().nslots() != headerRing.nslots())
             {
                 throw new ShmValidationException("payload pool " + region.spec().poolId() + " has nslots " +
@@ -50,21 +71,25 @@ public final class StreamRegions implements AutoCloseable
         this.poolsByStride = pools.toArray(new PayloadPool[0]);
     }
 
+    /** The stream id of all regions. */
     public int streamId()
     {
         return streamId;
     }
 
+    /** The epoch of all regions. */
     public long epoch()
     {
         return epoch;
     }
 
+    /** The header ring. */
     public HeaderRing headerRing()
     {
         return headerRing;
     }
 
+    /** Number of payload pools. */
     public int poolCount()
     {
         return poolsByStride.length;
@@ -102,12 +127,14 @@ public final class StreamRegions implements AutoCloseable
         return null;
     }
 
+    /** The largest stride: the longest frame this stream can carry. */
     public int maxStride()
     {
         return poolsByStride[poolsByStride.length - 1].strideBytes();
     }
 
     @Override
+    /** Unmap every region; later failures are attached as suppressed. */
     public void close()
     {
         final List<AutoCloseable> all = new ArrayList<>();
