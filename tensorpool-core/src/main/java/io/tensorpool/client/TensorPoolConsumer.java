@@ -5,6 +5,8 @@ import io.aeron.Image;
 import io.aeron.Subscription;
 import io.tensorpool.codecs.wire.ClockDomain;
 import io.tensorpool.codecs.wire.ConsumerConfigDecoder;
+import io.tensorpool.codecs.wire.ControlResponseDecoder;
+import io.tensorpool.codecs.wire.ResponseCode;
 import io.tensorpool.codecs.wire.DataSourceAnnounceDecoder;
 import io.tensorpool.codecs.wire.DataSourceMetaDecoder;
 import io.tensorpool.codecs.wire.FrameDescriptorDecoder;
@@ -180,6 +182,8 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long progressDelivered;
     private long progressDropped;
     private long lastWarnNs = Long.MIN_VALUE;
+    private long controlResponses;
+    private volatile String lastControlResponse = "";
 
     /** Subscribe to the control, descriptor and metadata endpoints and publish on control and QoS. */
     public TensorPoolConsumer(final Context context)
@@ -194,8 +198,8 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         io.tensorpool.driver.client.DriverClient driver = null;
         try
         {
-            // Driver mode: the driver creates its base directory on first attach, so the policy is built at map time.
-            this.pathPolicy = context.useDriver() ? null : new RegionPathPolicy(context.allowedBaseDirs());
+            // the region path policy is built at map time: base directories may be created later by a producer or
+            // the driver (on first attach)
             pubs = new SharedPublications(aeron);
             this.publications = pubs;
             this.controlPublication = pubs.publication(context.controlChannel(), context.controlStreamId());
@@ -852,7 +856,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             if (pathPolicy == null)
             {
-                pathPolicy = driverPathPolicy();
+                pathPolicy = driverClient != null ? driverPathPolicy() : new RegionPathPolicy(ctx.allowedBaseDirs());
             }
             mapped = StreamRegionFiles.map(layout, pathPolicy, false);
         }
@@ -866,6 +870,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             }
             return;
         }
+        final boolean sameEpoch = mappedEpoch == layout.epoch() && mappedEpoch != 0;
         regions = mapped;
         mappedLayout = layout;
         reader = new SlotReader(mapped);
@@ -877,13 +882,22 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             replayScratch = new long[layout.headerNslots()];
         }
         state = State.MAPPED;
-        lastSeqSeen = NO_SEQ;
-        lastDeliveredSeq = NO_SEQ;
         resyncTargetSeq = NO_SEQ;
         progressFrameId = NO_SEQ;
-        // after a remap, frames of the new epoch committed before we mapped are still in the ring: deliver them
-        replayPending = remap || ctx.startPosition() == StartPosition.EARLIEST_IN_RING;
-        replayAfterSeq = NO_SEQ;
+        if (sameEpoch)
+        {
+            // remapped the same epoch (e.g. after a liveness timeout): same frames, keep seq tracking and catch up
+            replayPending = true;
+            replayAfterSeq = lastDeliveredSeq;
+        }
+        else
+        {
+            lastSeqSeen = NO_SEQ;
+            lastDeliveredSeq = NO_SEQ;
+            // after a remap, frames of the new epoch committed before we mapped are still in the ring: deliver them
+            replayPending = remap || ctx.startPosition() == StartPosition.EARLIEST_IN_RING;
+            replayAfterSeq = NO_SEQ;
+        }
         LOG.info("stream={} epoch={} mapped: nslots={} pools={} header={}", Integer.toUnsignedString(streamId),
             mappedEpoch, layout.headerNslots(), layout.pools().size(), layout.headerRegionUri());
     }
@@ -1238,6 +1252,21 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
 
         @Override
+        public void onControlResponse(final ControlResponseDecoder decoder, final int source)
+        {
+            // producers answer a ConsumerHello problem with correlation id = consumer id
+            if (decoder.correlationId() == (consumerId & 0xFFFF_FFFFL))
+            {
+                final ResponseCode code = decoder.code();
+                final String message = decoder.errorMessage();
+                controlResponses++;
+                lastControlResponse = code + ": " + message;
+                LOG.warn("stream={} consumer={} control response {}: {}", Integer.toUnsignedString(streamId),
+                    Integer.toUnsignedString(consumerId), code, message);
+            }
+        }
+
+        @Override
         public void onDataSourceMeta(final DataSourceMetaDecoder decoder, final int source)
         {
             TensorPoolConsumer.this.onDataSourceMeta(decoder);
@@ -1295,6 +1324,18 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     public String fallbackUri()
     {
         return fallbackUri;
+    }
+
+    /** {@code ControlResponse} messages addressed to this consumer (correlation id = consumer id). */
+    public long controlResponses()
+    {
+        return controlResponses;
+    }
+
+    /** The last {@code ControlResponse} for this consumer as "CODE: message", empty if none. */
+    public String lastControlResponse()
+    {
+        return lastControlResponse;
     }
 
     /** Join time used for the Wire §10.1.1 rule (local monotonic ns). */
@@ -1545,6 +1586,13 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             if (allowedBaseDirs.isEmpty())
             {
                 throw new IllegalArgumentException("allowedBaseDirs must name at least one directory");
+            }
+            for (final Path dir : allowedBaseDirs)
+            {
+                if (!dir.isAbsolute())
+                {
+                    throw new IllegalArgumentException("allowedBaseDirs entries must be absolute: " + dir);
+                }
             }
             if (aeron == null)
             {
