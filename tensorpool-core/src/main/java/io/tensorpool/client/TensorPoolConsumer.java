@@ -152,6 +152,12 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private boolean consumerControlActive;
     private boolean descriptorRequestDeclined;
     private Mode assignedMode;
+    private String pendingDescriptorChannel = "";
+    private int pendingDescriptorStreamId;
+    private String pendingControlChannel = "";
+    private int pendingControlStreamId;
+    private boolean assignmentPending;
+    private volatile boolean joinedImage;
 
     private long nextHelloNs;
     private long nextQosNs;
@@ -311,8 +317,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
     }
 
-    private volatile boolean joinedImage;
-
     // ---------------------------------------------------------------- polling
 
     /**
@@ -451,6 +455,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 work += poller.poll(CONTROL_FRAGMENT_LIMIT);
             }
         }
+        if (assignmentPending)
+        {
+            applyAssignment();
+            work++;
+        }
         if (consumerDescriptorPoller != null && !consumerDescriptorActive &&
             consumerDescriptorPoller.subscription().isConnected())
         {
@@ -475,7 +484,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             nextQosNs = nowNs + ctx.qosPeriodNs();
             final int length = encoder.qosConsumer(streamId, consumerId, mappedEpoch,
                 lastSeqSeen == NO_SEQ ? 0 : lastSeqSeen, dropsGap, dropsLate, effectiveMode());
-            qosPublication.offer(encoder.buffer(), 0, length);
+            offer(qosPublication, length);
             work++;
         }
         if (nowNs - nextLivenessNs >= 0)
@@ -504,7 +513,17 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             ShmLayout.LAYOUT_VERSION, intervalUs, bytesDelta, WireMessageEncoder.NULL_U32,
             ctx.requestedDescriptorStreamId(), ctx.requestedControlStreamId(),
             ctx.requestedDescriptorChannel(), ctx.requestedControlChannel());
-        controlPublication.offer(encoder.buffer(), 0, length);
+        offer(controlPublication, length);
+    }
+
+    /** Offer the encoder's message, retrying ADMIN_ACTION; hello and QoS are periodic, so a lost one is resent. */
+    private void offer(final io.aeron.Publication publication, final int length)
+    {
+        long result = publication.offer(encoder.buffer(), 0, length);
+        for (int retries = 0; result == io.aeron.Publication.ADMIN_ACTION && retries < 3; retries++)
+        {
+            result = publication.offer(encoder.buffer(), 0, length);
+        }
     }
 
     /** Wire §15.14: stale activity or a changed superblock unmaps; the next fresh announce maps again. */
@@ -614,7 +633,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         if (status == SlotReader.OK)
         {
             delivered++;
-            lastDeliveryNs = clock.nanoTime();
+            if (ctx.mode() == ConsumerMode.RATE_LIMITED)
+            {
+                lastDeliveryNs = clock.nanoTime();
+            }
             try
             {
                 handler.onFrame(view);
@@ -734,15 +756,15 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         final long epoch = announce.epoch();
         if (domain == ClockDomain.MONOTONIC.value())
         {
-            if (timestampNs < joinTimeNs)
-            {
-                // Wire §10.1.1: from before we joined (e.g. replayed); ignore
-                announcesBeforeJoin++;
-                return;
-            }
             if (nowNs - timestampNs > ctx.announceFreshnessWindowNs())
             {
                 announcesStale++;
+                return;
+            }
+            if (timestampNs < joinTimeNs)
+            {
+                // Wire §10.1.1: fresh but from before we joined (e.g. replayed from a log); ignore
+                announcesBeforeJoin++;
                 return;
             }
         }
@@ -986,6 +1008,22 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             fallbackUri = "";
         }
 
+        // subscriptions change only between polls (this runs inside a poller's callback)
+        pendingDescriptorChannel = descriptorChannel;
+        pendingDescriptorStreamId = descriptorId;
+        pendingControlChannel = controlChannel;
+        pendingControlStreamId = controlId;
+        assignmentPending = true;
+    }
+
+    /** Apply the last {@code ConsumerConfig} assignment: per-consumer subscriptions added, kept or closed. */
+    private void applyAssignment()
+    {
+        assignmentPending = false;
+        final String descriptorChannel = pendingDescriptorChannel;
+        final int descriptorId = pendingDescriptorStreamId;
+        final String controlChannel = pendingControlChannel;
+        final int controlId = pendingControlStreamId;
         if (!descriptorChannel.isEmpty() && descriptorId != 0)
         {
             if (consumerDescriptorPoller == null ||

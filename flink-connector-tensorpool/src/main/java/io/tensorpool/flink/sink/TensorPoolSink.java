@@ -1,5 +1,6 @@
 package io.tensorpool.flink.sink;
 
+import io.tensorpool.driver.ShmDriverConfiguration;
 import io.tensorpool.flink.sink.internal.ProducerSettings;
 import io.tensorpool.flink.sink.internal.SinkFrameProducer;
 import io.tensorpool.flink.sink.internal.SinkFrameProducerFactory;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 import static io.tensorpool.flink.sink.TensorPoolSinkOptions.*;
 
@@ -128,14 +130,16 @@ public final class TensorPoolSink<T> implements Sink<T>
             configuration.get(CONTROL_CHANNEL),
             configuration.get(CONTROL_STREAM_ID),
             streamId,
-            streamId,
+            0,
             subtask,
             configuration.get(DATA_SOURCE_NAME),
             configuration.get(TAGS),
             streamId,
             strides,
             configuration.get(HEADER_SLOTS),
-            configuration.get(ATTACH_TIMEOUT));
+            configuration.get(ATTACH_TIMEOUT),
+            Path.of(configuration.getOptional(SHM_BASE_DIR)
+                .orElseGet(() -> ShmDriverConfiguration.defaultShmBaseDir().toString())));
     }
 
     @Override

@@ -54,6 +54,7 @@ public final class TensorPoolSinkBuilder<T>
     public TensorPoolSinkBuilder<T> setConfiguration(final ReadableConfig config)
     {
         config.getOptional(AERON_DIRECTORY).ifPresent(v -> configuration.set(AERON_DIRECTORY, v));
+        config.getOptional(SHM_BASE_DIR).ifPresent(v -> configuration.set(SHM_BASE_DIR, v));
         config.getOptional(CONTROL_CHANNEL).ifPresent(v -> configuration.set(CONTROL_CHANNEL, v));
         config.getOptional(CONTROL_STREAM_ID).ifPresent(v -> configuration.set(CONTROL_STREAM_ID, v));
         config.getOptional(STREAM_ID_BASE).ifPresent(v -> configuration.set(STREAM_ID_BASE, v));
@@ -71,6 +72,13 @@ public final class TensorPoolSinkBuilder<T>
     public TensorPoolSinkBuilder<T> setAeronDirectory(final String aeronDirectory)
     {
         configuration.set(AERON_DIRECTORY, aeronDirectory);
+        return this;
+    }
+
+    /** The SHM driver's base directory on every task manager's host ({@link TensorPoolSinkOptions#SHM_BASE_DIR}). */
+    public TensorPoolSinkBuilder<T> setShmBaseDir(final String directory)
+    {
+        configuration.set(SHM_BASE_DIR, directory);
         return this;
     }
 
@@ -201,6 +209,11 @@ public final class TensorPoolSinkBuilder<T>
         {
             throw new IllegalArgumentException(CONTROL_CHANNEL.key() + " must be an Aeron channel URI, was '" +
                 channel + "'");
+        }
+        final String baseDir = configuration.getOptional(SHM_BASE_DIR).orElse(null);
+        if (null != baseDir && !baseDir.startsWith("/"))
+        {
+            throw new IllegalArgumentException(SHM_BASE_DIR.key() + " must be an absolute path, was '" + baseDir + "'");
         }
         final SinkFrameProducerFactory factory = null != producerFactory ?
             producerFactory : new ClientProducerFactory();

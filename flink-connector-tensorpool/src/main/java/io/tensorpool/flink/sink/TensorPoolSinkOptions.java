@@ -34,6 +34,14 @@ public final class TensorPoolSinkOptions
         .defaultValue(DefaultEndpoints.CONTROL_STREAM_ID)
         .withDescription("Aeron stream id of the SHM driver's control stream.");
 
+    /** SHM base directory of the driver on each task manager's host. */
+    public static final ConfigOption<String> SHM_BASE_DIR = ConfigOptions.key("tensorpool.shm.base-dir")
+        .stringType()
+        .noDefaultValue()
+        .withDescription("The SHM driver's base directory on the task manager's host; every region the driver " +
+            "hands out must lie under it (Wire §15.21a). Defaults to the driver's default, " +
+            "/dev/shm/tensorpool-<user>.");
+
     /** First stream id: subtask i writes stream {@code base + i}. */
     public static final ConfigOption<Integer> STREAM_ID_BASE = ConfigOptions.key("tensorpool.sink.stream-id-base")
         .intType()

@@ -98,7 +98,7 @@ final class TensorPoolWriter<T> implements SinkWriter<T>, ProcessingTimeService.
             return;
         }
 
-        slot.wrap(claim, System.nanoTime());
+        slot.wrap(claim);
         try
         {
             schema.serialize(element, slot);
@@ -112,11 +112,14 @@ final class TensorPoolWriter<T> implements SinkWriter<T>, ProcessingTimeService.
         final long committed = producer.commit(claim);
         if (committed < 0)
         {
-            if (committed == SinkFrameProducer.CLOSED)
+            if (committed == SinkFrameProducer.INVALID_LAYOUT)
             {
-                throw lostProducer();
+                onRejected(committed, "tensor description breaks a layout rule");
             }
-            onRejected(committed, "tensor description breaks a layout rule");
+            else
+            {
+                onClaimFailed(committed, length);
+            }
             return;
         }
 

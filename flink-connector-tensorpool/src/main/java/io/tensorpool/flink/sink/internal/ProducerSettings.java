@@ -2,6 +2,7 @@ package io.tensorpool.flink.sink.internal;
 
 import org.apache.flink.annotation.Internal;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,6 +25,7 @@ public final class ProducerSettings
     private final int[] poolStrides;
     private final int headerSlots;
     private final Duration attachTimeout;
+    private final Path shmBaseDir;
 
     public ProducerSettings(
         final String aeronDirectory,
@@ -37,7 +39,8 @@ public final class ProducerSettings
         final int dataSourceId,
         final int[] poolStrides,
         final int headerSlots,
-        final Duration attachTimeout)
+        final Duration attachTimeout,
+        final Path shmBaseDir)
     {
         this.aeronDirectory = aeronDirectory;
         this.controlChannel = controlChannel;
@@ -51,6 +54,7 @@ public final class ProducerSettings
         this.poolStrides = poolStrides.clone();
         this.headerSlots = headerSlots;
         this.attachTimeout = attachTimeout;
+        this.shmBaseDir = shmBaseDir;
     }
 
     /** Aeron directory of the media driver on this host, or null for Aeron's default. */
@@ -76,7 +80,7 @@ public final class ProducerSettings
         return streamId;
     }
 
-    /** Client id the producer attaches with (Driver Model §4.8). */
+    /** Client id the producer attaches with (Driver Model §4.8); 0 lets the producer pick a random one. */
     public int producerId()
     {
         return producerId;
@@ -119,6 +123,12 @@ public final class ProducerSettings
     public Duration attachTimeout()
     {
         return attachTimeout;
+    }
+
+    /** The driver's SHM base directory: every region the driver hands out must lie under it. */
+    public Path shmBaseDir()
+    {
+        return shmBaseDir;
     }
 
     @Override
