@@ -3,6 +3,8 @@ package io.tensorpool.client;
 import io.aeron.Aeron;
 import io.aeron.Image;
 import io.aeron.Subscription;
+import io.tensorpool.codecs.driver.PublishMode;
+import io.tensorpool.codecs.driver.Role;
 import io.tensorpool.codecs.wire.ClockDomain;
 import io.tensorpool.codecs.wire.ConsumerConfigDecoder;
 import io.tensorpool.codecs.wire.ControlResponseDecoder;
@@ -18,6 +20,11 @@ import io.tensorpool.control.SharedPublications;
 import io.tensorpool.control.WireMessageEncoder;
 import io.tensorpool.control.WireMessageListener;
 import io.tensorpool.control.WirePoller;
+import io.tensorpool.driver.ShmDriverConfiguration;
+import io.tensorpool.driver.client.DriverAttachment;
+import io.tensorpool.driver.client.DriverClient;
+import io.tensorpool.driver.client.DriverClientListener;
+import io.tensorpool.driver.client.LeaseState;
 import io.tensorpool.shm.FrameView;
 import io.tensorpool.shm.PoolDescriptor;
 import io.tensorpool.shm.RegionPathPolicy;
@@ -37,11 +44,13 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -105,7 +114,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final int consumerId;
     private final Aeron aeron;
     private RegionPathPolicy pathPolicy;
-    private final io.tensorpool.driver.client.DriverClient driverClient;
+    private final DriverClient driverClient;
     private final SharedPublications publications;
     private final io.aeron.Publication controlPublication;
     private final io.aeron.Publication qosPublication;
@@ -195,7 +204,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.consumerId = context.consumerId();
         this.aeron = context.aeron();
         SharedPublications pubs = null;
-        io.tensorpool.driver.client.DriverClient driver = null;
+        DriverClient driver = null;
         try
         {
             // the region path policy is built at map time: base directories may be created later by a producer or
@@ -238,15 +247,14 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             if (context.useDriver())
             {
                 // Driver Model: hold a consumer lease; mapping follows the lease, not raw announces (Driver §2.3).
-                driver = new io.tensorpool.driver.client.DriverClient(new io.tensorpool.driver.client.DriverClient
-                    .Context()
+                driver = new DriverClient(new DriverClient.Context()
                     .aeron(aeron)
                     .controlChannel(context.controlChannel())
                     .controlStreamId(context.controlStreamId())
                     .streamId(streamId)
-                    .role(io.tensorpool.codecs.driver.Role.CONSUMER)
+                    .role(Role.CONSUMER)
                     .clientId(consumerId)
-                    .publishMode(io.tensorpool.codecs.driver.PublishMode.EXISTING_OR_CREATE)
+                    .publishMode(PublishMode.EXISTING_OR_CREATE)
                     .announceFreshnessNs(context.announceFreshnessWindowNs())
                     .nanoClock(clock)
                     .listener(new DriverLeaseListener()));
@@ -437,7 +445,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         if (driverClient != null)
         {
             work += driverClient.doWork();
-            if (driverClient.state() == io.tensorpool.driver.client.LeaseState.UNATTACHED)
+            if (driverClient.state() == LeaseState.UNATTACHED)
             {
                 driverClient.requestAttach();
             }
@@ -905,13 +913,13 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     /** Allowed base dirs that exist now, plus the driver's default base dir (driver mode only). */
     private RegionPathPolicy driverPathPolicy()
     {
-        final List<java.nio.file.Path> existing = new ArrayList<>();
-        final java.util.LinkedHashSet<java.nio.file.Path> candidates = new java.util.LinkedHashSet<>(
+        final List<Path> existing = new ArrayList<>();
+        final LinkedHashSet<Path> candidates = new LinkedHashSet<>(
             ctx.allowedBaseDirs());
-        candidates.add(io.tensorpool.driver.ShmDriverConfiguration.defaultShmBaseDir());
-        for (final java.nio.file.Path dir : candidates)
+        candidates.add(ShmDriverConfiguration.defaultShmBaseDir());
+        for (final Path dir : candidates)
         {
-            if (java.nio.file.Files.isDirectory(dir))
+            if (Files.isDirectory(dir))
             {
                 existing.add(dir);
             }
@@ -920,10 +928,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     }
 
     /** Driver Model consumer: the lease decides what is mapped (Driver §4.9, §4.12.3). */
-    private final class DriverLeaseListener implements io.tensorpool.driver.client.DriverClientListener
+    private final class DriverLeaseListener implements DriverClientListener
     {
         @Override
-        public void onAttached(final io.tensorpool.driver.client.DriverAttachment attachment)
+        public void onAttached(final DriverAttachment attachment)
         {
             if (state == State.MAPPED && mappedEpoch == attachment.epoch())
             {
@@ -944,7 +952,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
 
         @Override
-        public void onLayoutChanged(final io.tensorpool.driver.client.DriverAttachment attachment)
+        public void onLayoutChanged(final DriverAttachment attachment)
         {
             LOG.info("stream={} epoch={} driver moved the stream to a new epoch (was {}): remapping",
                 Integer.toUnsignedString(streamId), attachment.epoch(), mappedEpoch);
