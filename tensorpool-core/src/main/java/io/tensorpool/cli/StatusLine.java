@@ -48,7 +48,7 @@ final class StatusLine
      */
     boolean update(final long nowNs, final long frames, final long bytes, final String extra)
     {
-        if (!enabled || nowNs - lastPrintNs < intervalNs)
+        if (!due(nowNs))
         {
             return false;
         }
@@ -56,6 +56,21 @@ final class StatusLine
         final String line = String.format(Locale.ROOT, "%s: %.1f frames/s %s/s | total %d frames %s%s",
             label, (frames - lastFrames) / seconds, formatBytes((bytes - lastBytes) / seconds), frames,
             formatBytes(bytes), extra.isEmpty() ? "" : " | " + extra);
+        lastFrames = frames;
+        lastBytes = bytes;
+        print(nowNs, line);
+        return true;
+    }
+
+    /** True when enabled and an interval has passed since the last line. */
+    boolean due(final long nowNs)
+    {
+        return enabled && nowNs - lastPrintNs >= intervalNs;
+    }
+
+    /** Print a line of the command's own making (for commands without frame counters) and restart the interval. */
+    void print(final long nowNs, final String line)
+    {
         if (rewrite)
         {
             err.print('\r' + line + " ".repeat(Math.max(0, lastWidth - line.length())));
@@ -67,10 +82,7 @@ final class StatusLine
         err.flush();
         lastWidth = line.length();
         lastPrintNs = nowNs;
-        lastFrames = frames;
-        lastBytes = bytes;
         printed = true;
-        return true;
     }
 
     /** End the rewritten line so that what follows starts on a fresh line. */

@@ -1,6 +1,8 @@
 package io.tensorpool.cli;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +15,8 @@ final class StopSignal implements AutoCloseable
 {
     /** How long the shutdown hook waits for the command to finish cleanly. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private static final Set<StopSignal> ACTIVE = ConcurrentHashMap.newKeySet();
 
     private final long deadlineNs;
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -33,6 +37,25 @@ final class StopSignal implements AutoCloseable
         {
             hook = null;
         }
+        ACTIVE.add(this);
+    }
+
+    /**
+     * Stop every running command of this JVM as Ctrl-C would, for programs that run commands in-process (the
+     * examples and the tests).
+     */
+    static void stopAll()
+    {
+        for (final StopSignal signal : ACTIVE)
+        {
+            signal.requestStop();
+        }
+    }
+
+    /** Number of commands currently running in this JVM (in-process embedding and tests). */
+    static int activeCount()
+    {
+        return ACTIVE.size();
     }
 
     /** Stop on Ctrl-C/SIGTERM, or after {@code duration} when it is not null. */
@@ -63,6 +86,7 @@ final class StopSignal implements AutoCloseable
     @Override
     public void close()
     {
+        ACTIVE.remove(this);
         finished.countDown();
         if (hook != null)
         {

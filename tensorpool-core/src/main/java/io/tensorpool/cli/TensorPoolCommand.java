@@ -25,7 +25,15 @@ import java.nio.charset.StandardCharsets;
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
         CommandLine.HelpCommand.class,
+        DriverCommand.class,
+        ProduceCommand.class,
+        ConsumeCommand.class,
         InspectCommand.class,
+        DiscoverCommand.class,
+        QosCommand.class,
+        AttachCommand.class,
+        DetachCommand.class,
+        RegistryCommand.class,
     },
     footer = {
         "",

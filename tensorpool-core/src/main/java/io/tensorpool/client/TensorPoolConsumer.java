@@ -102,7 +102,8 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final int streamId;
     private final int consumerId;
     private final Aeron aeron;
-    private final RegionPathPolicy pathPolicy;
+    private RegionPathPolicy pathPolicy;
+    private final io.tensorpool.driver.client.DriverClient driverClient;
     private final SharedPublications publications;
     private final io.aeron.Publication controlPublication;
     private final io.aeron.Publication qosPublication;
@@ -142,6 +143,12 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private boolean consumerControlActive;
     private boolean descriptorRequestDeclined;
     private Mode assignedMode;
+    private String pendingDescriptorChannel = "";
+    private int pendingDescriptorStreamId;
+    private String pendingControlChannel = "";
+    private int pendingControlStreamId;
+    private boolean assignmentPending;
+    private volatile boolean joinedImage;
 
     private long nextHelloNs;
     private long nextQosNs;
@@ -184,9 +191,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.consumerId = context.consumerId();
         this.aeron = context.aeron();
         SharedPublications pubs = null;
+        io.tensorpool.driver.client.DriverClient driver = null;
         try
         {
-            this.pathPolicy = new RegionPathPolicy(context.allowedBaseDirs());
+            // Driver mode: the driver creates its base directory on first attach, so the policy is built at map time.
+            this.pathPolicy = context.useDriver() ? null : new RegionPathPolicy(context.allowedBaseDirs());
             pubs = new SharedPublications(aeron);
             this.publications = pubs;
             this.controlPublication = pubs.publication(context.controlChannel(), context.controlStreamId());
@@ -222,9 +231,28 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             LOG.info("stream={} consumer={} started: mode={} maxRateHz={} progress={} start={} allowedBaseDirs={}",
                 Integer.toUnsignedString(streamId), Integer.toUnsignedString(consumerId), context.mode(),
                 context.maxRateHz(), context.supportsProgress(), context.startPosition(), context.allowedBaseDirs());
+            if (context.useDriver())
+            {
+                // Driver Model: hold a consumer lease; mapping follows the lease, not raw announces (Driver §2.3).
+                driver = new io.tensorpool.driver.client.DriverClient(new io.tensorpool.driver.client.DriverClient
+                    .Context()
+                    .aeron(aeron)
+                    .controlChannel(context.controlChannel())
+                    .controlStreamId(context.controlStreamId())
+                    .streamId(streamId)
+                    .role(io.tensorpool.codecs.driver.Role.CONSUMER)
+                    .clientId(consumerId)
+                    .publishMode(io.tensorpool.codecs.driver.PublishMode.EXISTING_OR_CREATE)
+                    .announceFreshnessNs(context.announceFreshnessWindowNs())
+                    .nanoClock(clock)
+                    .listener(new DriverLeaseListener()));
+                driver.requestAttach();
+            }
+            this.driverClient = driver;
         }
         catch (final RuntimeException ex)
         {
+            CloseHelper.quietClose(driver);
             CloseHelper.quietCloseAll(pollers);
             CloseHelper.quietClose(pubs);
             context.closeOwned();
@@ -280,8 +308,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             joinTimeNs = now;
         }
     }
-
-    private volatile boolean joinedImage;
 
     // ---------------------------------------------------------------- polling
 
@@ -404,6 +430,14 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private int dutyCycle(final long nowNs)
     {
         int work = 0;
+        if (driverClient != null)
+        {
+            work += driverClient.doWork();
+            if (driverClient.state() == io.tensorpool.driver.client.LeaseState.UNATTACHED)
+            {
+                driverClient.requestAttach();
+            }
+        }
         final ArrayList<WirePoller> pollers = this.pollers;
         for (int i = 0, n = pollers.size(); i < n; i++)
         {
@@ -412,6 +446,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             {
                 work += poller.poll(CONTROL_FRAGMENT_LIMIT);
             }
+        }
+        if (assignmentPending)
+        {
+            applyAssignment();
+            work++;
         }
         if (consumerDescriptorPoller != null && !consumerDescriptorActive &&
             consumerDescriptorPoller.subscription().isConnected())
@@ -437,7 +476,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             nextQosNs = nowNs + ctx.qosPeriodNs();
             final int length = encoder.qosConsumer(streamId, consumerId, mappedEpoch,
                 lastSeqSeen == NO_SEQ ? 0 : lastSeqSeen, dropsGap, dropsLate, effectiveMode());
-            qosPublication.offer(encoder.buffer(), 0, length);
+            offer(qosPublication, length);
             work++;
         }
         if (nowNs - nextLivenessNs >= 0)
@@ -466,7 +505,17 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             ShmLayout.LAYOUT_VERSION, intervalUs, bytesDelta, WireMessageEncoder.NULL_U32,
             ctx.requestedDescriptorStreamId(), ctx.requestedControlStreamId(),
             ctx.requestedDescriptorChannel(), ctx.requestedControlChannel());
-        controlPublication.offer(encoder.buffer(), 0, length);
+        offer(controlPublication, length);
+    }
+
+    /** Offer the encoder's message, retrying ADMIN_ACTION; hello and QoS are periodic, so a lost one is resent. */
+    private void offer(final io.aeron.Publication publication, final int length)
+    {
+        long result = publication.offer(encoder.buffer(), 0, length);
+        for (int retries = 0; result == io.aeron.Publication.ADMIN_ACTION && retries < 3; retries++)
+        {
+            result = publication.offer(encoder.buffer(), 0, length);
+        }
     }
 
     /** Wire §15.14: stale activity or a changed superblock unmaps; the next fresh announce maps again. */
@@ -493,6 +542,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             remaps++;
             // the producer is gone: accept a lower epoch from whoever announces next
             epochFloor = 0;
+            if (driverClient != null)
+            {
+                // Driver mode: the mapping comes from a lease; take a fresh one.
+                driverClient.detach();
+            }
             return 1;
         }
         return 0;
@@ -571,7 +625,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         if (status == SlotReader.OK)
         {
             delivered++;
-            lastDeliveryNs = clock.nanoTime();
+            if (ctx.mode() == ConsumerMode.RATE_LIMITED)
+            {
+                lastDeliveryNs = clock.nanoTime();
+            }
             try
             {
                 handler.onFrame(view);
@@ -681,7 +738,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
 
     private void onShmPoolAnnounce(final ShmPoolAnnounceDecoder announce)
     {
-        if ((int)announce.streamId() != streamId || state == State.FALLBACK)
+        if ((int)announce.streamId() != streamId || state == State.FALLBACK || driverClient != null)
         {
             return;
         }
@@ -691,15 +748,15 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         final long epoch = announce.epoch();
         if (domain == ClockDomain.MONOTONIC.value())
         {
-            if (timestampNs < joinTimeNs)
-            {
-                // Wire §10.1.1: from before we joined (e.g. replayed); ignore
-                announcesBeforeJoin++;
-                return;
-            }
             if (nowNs - timestampNs > ctx.announceFreshnessWindowNs())
             {
                 announcesStale++;
+                return;
+            }
+            if (timestampNs < joinTimeNs)
+            {
+                // Wire §10.1.1: fresh but from before we joined (e.g. replayed from a log); ignore
+                announcesBeforeJoin++;
                 return;
             }
         }
@@ -793,6 +850,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         final StreamRegions mapped;
         try
         {
+            if (pathPolicy == null)
+            {
+                pathPolicy = driverPathPolicy();
+            }
             mapped = StreamRegionFiles.map(layout, pathPolicy, false);
         }
         catch (final ShmValidationException | IllegalArgumentException ex)
@@ -825,6 +886,73 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         replayAfterSeq = NO_SEQ;
         LOG.info("stream={} epoch={} mapped: nslots={} pools={} header={}", Integer.toUnsignedString(streamId),
             mappedEpoch, layout.headerNslots(), layout.pools().size(), layout.headerRegionUri());
+    }
+
+    /** Allowed base dirs that exist now, plus the driver's default base dir (driver mode only). */
+    private RegionPathPolicy driverPathPolicy()
+    {
+        final List<java.nio.file.Path> existing = new ArrayList<>();
+        final java.util.LinkedHashSet<java.nio.file.Path> candidates = new java.util.LinkedHashSet<>(
+            ctx.allowedBaseDirs());
+        candidates.add(io.tensorpool.driver.ShmDriverConfiguration.defaultShmBaseDir());
+        for (final java.nio.file.Path dir : candidates)
+        {
+            if (java.nio.file.Files.isDirectory(dir))
+            {
+                existing.add(dir);
+            }
+        }
+        return new RegionPathPolicy(existing);
+    }
+
+    /** Driver Model consumer: the lease decides what is mapped (Driver §4.9, §4.12.3). */
+    private final class DriverLeaseListener implements io.tensorpool.driver.client.DriverClientListener
+    {
+        @Override
+        public void onAttached(final io.tensorpool.driver.client.DriverAttachment attachment)
+        {
+            if (state == State.MAPPED && mappedEpoch == attachment.epoch())
+            {
+                return;
+            }
+            final boolean remap = regions != null || epochFloor != 0;
+            if (remap && attachment.epoch() != mappedEpoch)
+            {
+                epochChanges++;
+            }
+            if (regions != null)
+            {
+                unmap();
+                remaps++;
+            }
+            pathPolicy = null;
+            map(attachment.layout(), remap);
+        }
+
+        @Override
+        public void onLayoutChanged(final io.tensorpool.driver.client.DriverAttachment attachment)
+        {
+            LOG.info("stream={} epoch={} driver moved the stream to a new epoch (was {}): remapping",
+                Integer.toUnsignedString(streamId), attachment.epoch(), mappedEpoch);
+            unmap();
+            epochChanges++;
+            remaps++;
+            map(attachment.layout(), true);
+        }
+
+        @Override
+        public void onProducerRevoked(final int revokedStreamId, final long producerLeaseId)
+        {
+            // Stop reading the old epoch; the epoch-bumped announce (onLayoutChanged) maps the new one.
+            unmap();
+        }
+
+        @Override
+        public void onLeaseLost(final String reason)
+        {
+            LOG.warn("stream={} consumer lease lost: {}", Integer.toUnsignedString(streamId), reason);
+            unmap();
+        }
     }
 
     private void unmap()
@@ -872,6 +1000,22 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             fallbackUri = "";
         }
 
+        // subscriptions change only between polls (this runs inside a poller's callback)
+        pendingDescriptorChannel = descriptorChannel;
+        pendingDescriptorStreamId = descriptorId;
+        pendingControlChannel = controlChannel;
+        pendingControlStreamId = controlId;
+        assignmentPending = true;
+    }
+
+    /** Apply the last {@code ConsumerConfig} assignment: per-consumer subscriptions added, kept or closed. */
+    private void applyAssignment()
+    {
+        assignmentPending = false;
+        final String descriptorChannel = pendingDescriptorChannel;
+        final int descriptorId = pendingDescriptorStreamId;
+        final String controlChannel = pendingControlChannel;
+        final int controlId = pendingControlStreamId;
         if (!descriptorChannel.isEmpty() && descriptorId != 0)
         {
             if (consumerDescriptorPoller == null ||
@@ -1035,7 +1179,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
         closed = true;
         unmap();
-        CloseHelper.closeAll(() -> CloseHelper.closeAll(pollers), publications, ctx::closeOwned);
+        CloseHelper.closeAll(driverClient, () -> CloseHelper.closeAll(pollers), publications, ctx::closeOwned);
         LOG.info("stream={} consumer={} closed: frames={} dropsGap={} dropsLate={} invalid={}",
             Integer.toUnsignedString(streamId), Integer.toUnsignedString(consumerId), framesReceived, dropsGap,
             dropsLate, dropsInvalid);
@@ -1355,6 +1499,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         private long qosPeriodNs = DEFAULT_PERIOD_NS;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochNanoClock epochNanoClock = new SystemEpochNanoClock();
+        private boolean useDriver;
 
         /**
          * Validate and fill defaults; runs once. Connects an owned Aeron client when none was given.
@@ -1705,6 +1850,22 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             controlChannel = descriptorChannel = qosChannel = metadataChannel = channel;
             controlStreamId = descriptorStreamId = qosStreamId = metadataStreamId = id;
             return this;
+        }
+
+        /**
+         * Attach through the SHM driver on this context's control endpoint (Driver Model): the consumer holds a
+         * consumer lease, maps what the lease names and follows the driver's epoch changes. The driver's default base
+         * directory is then allowed too. Default false (follow producer announces, standalone).
+         */
+        public Context useDriver(final boolean useDriver)
+        {
+            this.useDriver = useDriver;
+            return this;
+        }
+
+        public boolean useDriver()
+        {
+            return useDriver;
         }
 
         /** Directories announced regions may live in (Wire §15.21a.5); default {@code /dev/shm/tensorpool}. */

@@ -587,6 +587,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #aeron(Aeron)} (or its default). */
         public Aeron aeron()
         {
             return aeron;
@@ -599,6 +600,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #aeronDirectoryName(String)} (or its default). */
         public String aeronDirectoryName()
         {
             return aeronDirectoryName;
@@ -611,6 +613,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #requestChannel(String)} (or its default). */
         public String requestChannel()
         {
             return requestChannel;
@@ -623,6 +626,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #requestStreamId(int)} (or its default). */
         public int requestStreamId()
         {
             return requestStreamId;
@@ -635,6 +639,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #responseChannel(String)} (or its default). */
         public String responseChannel()
         {
             return responseChannel;
@@ -647,6 +652,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #responseStreamId(int)} (or its default). */
         public int responseStreamId()
         {
             return responseStreamId;
@@ -659,6 +665,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #clientId(int)} (or its default). */
         public int clientId()
         {
             return clientId;
@@ -671,6 +678,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #requestTimeoutNs(long)} (or its default). */
         public long requestTimeoutNs()
         {
             return requestTimeoutNs;
@@ -683,6 +691,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #maxPendingRequests(int)} (or its default). */
         public int maxPendingRequests()
         {
             return maxPendingRequests;
@@ -695,6 +704,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #fragmentLimit(int)} (or its default). */
         public int fragmentLimit()
         {
             return fragmentLimit;
@@ -707,6 +717,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #nanoClock(NanoClock)} (or its default). */
         public NanoClock nanoClock()
         {
             return nanoClock;
@@ -719,6 +730,7 @@ public final class DiscoveryClient implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #idleStrategy(IdleStrategy)} (or its default). */
         public IdleStrategy idleStrategy()
         {
             return idleStrategy;

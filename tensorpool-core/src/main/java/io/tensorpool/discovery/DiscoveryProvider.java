@@ -305,7 +305,6 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             requestsDroppedZeroStreamId++;
             return;
         }
-        final String channel = WireText.toString(channelView);
         if (channelLength > ctx.maxResponseChannelLength())
         {
             requestsDroppedUnroutable++;
@@ -313,6 +312,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
                 requestId, request.clientId(), channelLength, ctx.maxResponseChannelLength());
             return;
         }
+        final String channel = WireText.toString(channelView);
         final PendingResponse response = freeResponses.poll();
         if (null == response)
         {
@@ -701,6 +701,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #aeron(Aeron)} (or its default). */
         public Aeron aeron()
         {
             return aeron;
@@ -719,6 +720,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #aeronDirectoryName(String)} (or its default). */
         public String aeronDirectoryName()
         {
             return aeronDirectoryName;
@@ -731,6 +733,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #requestChannel(String)} (or its default). */
         public String requestChannel()
         {
             return requestChannel;
@@ -743,6 +746,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #requestStreamId(int)} (or its default). */
         public int requestStreamId()
         {
             return requestStreamId;
@@ -768,6 +772,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #announcePeriodNs(long)} (or its default). */
         public long announcePeriodNs()
         {
             return announcePeriodNs;
@@ -780,6 +785,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #expiryTimeoutNs(long)} (or its default). */
         public long expiryTimeoutNs()
         {
             return expiryTimeoutNs;
@@ -792,6 +798,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #maxResults(int)} (or its default). */
         public int maxResults()
         {
             return maxResults;
@@ -804,6 +811,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #maxStreamsPerDriver(int)} (or its default). */
         public int maxStreamsPerDriver()
         {
             return maxStreamsPerDriver;
@@ -816,6 +824,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #maxNameLength(int)} (or its default). */
         public int maxNameLength()
         {
             return maxNameLength;
@@ -828,6 +837,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #maxTagLength(int)} (or its default). */
         public int maxTagLength()
         {
             return maxTagLength;
@@ -840,6 +850,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #maxTagsPerStream(int)} (or its default). */
         public int maxTagsPerStream()
         {
             return maxTagsPerStream;
@@ -852,6 +863,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #maxTagsPerRequest(int)} (or its default). */
         public int maxTagsPerRequest()
         {
             return maxTagsPerRequest;
@@ -864,6 +876,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #maxResponseChannelLength(int)} (or its default). */
         public int maxResponseChannelLength()
         {
             return maxResponseChannelLength;
@@ -876,6 +889,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #maxResponseEndpoints(int)} (or its default). */
         public int maxResponseEndpoints()
         {
             return maxResponseEndpoints;
@@ -888,6 +902,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #responseEndpointIdleTimeoutNs(long)} (or its default). */
         public long responseEndpointIdleTimeoutNs()
         {
             return responseEndpointIdleTimeoutNs;
@@ -900,6 +915,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #responseTimeoutNs(long)} (or its default). */
         public long responseTimeoutNs()
         {
             return responseTimeoutNs;
@@ -912,6 +928,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #maxPendingResponses(int)} (or its default). */
         public int maxPendingResponses()
         {
             return maxPendingResponses;
@@ -924,6 +941,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #sweepIntervalNs(long)} (or its default). */
         public long sweepIntervalNs()
         {
             return sweepIntervalNs;
@@ -936,6 +954,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #fragmentLimit(int)} (or its default). */
         public int fragmentLimit()
         {
             return fragmentLimit;
@@ -948,6 +967,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #nanoClock(NanoClock)} (or its default). */
         public NanoClock nanoClock()
         {
             return nanoClock;
@@ -960,6 +980,7 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #roleName(String)} (or its default). */
         public String roleName()
         {
             return roleName;

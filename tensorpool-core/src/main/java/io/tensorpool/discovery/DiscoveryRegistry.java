@@ -137,6 +137,7 @@ public final class DiscoveryRegistry implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #providerContext(DiscoveryProvider.Context)} (or its default). */
         public DiscoveryProvider.Context providerContext()
         {
             return providerContext;
@@ -156,6 +157,7 @@ public final class DiscoveryRegistry implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #idleStrategy(IdleStrategy)} (or its default). */
         public IdleStrategy idleStrategy()
         {
             return idleStrategy;
@@ -168,6 +170,7 @@ public final class DiscoveryRegistry implements AutoCloseable
             return this;
         }
 
+        /** The value set by {@link #errorHandler(ErrorHandler)} (or its default). */
         public ErrorHandler errorHandler()
         {
             return errorHandler;

@@ -5,6 +5,8 @@ import io.tensorpool.codecs.wire.DataSourceMetaDecoder;
 import io.tensorpool.codecs.wire.ShmPoolAnnounceDecoder;
 import io.tensorpool.control.SchemaGatedHandler;
 import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Feeds one driver's wire messages (schema 900) into the {@link StreamIndex}: {@code ShmPoolAnnounce},
@@ -13,6 +15,8 @@ import org.agrona.DirectBuffer;
  */
 final class FeedHandler extends SchemaGatedHandler
 {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedHandler.class);
+
     private final StreamIndex index;
     private final DriverStreams driver;
     private long nowNs;
@@ -63,5 +67,11 @@ final class FeedHandler extends SchemaGatedHandler
             default:
                 return UNKNOWN_TEMPLATE;
         }
+    }
+
+    @Override
+    protected void onRejected(final String reason, final long value)
+    {
+        LOG.debug("discovery feed fragment rejected driver={}: {} {}", driver.feed.driverInstanceId(), reason, value);
     }
 }

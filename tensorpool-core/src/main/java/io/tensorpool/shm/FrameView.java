@@ -19,6 +19,8 @@ public final class FrameView
     final int[] dims = new int[ShmLayout.MAX_DIMS];
     final int[] strides = new int[ShmLayout.MAX_DIMS];
     final long[] effectiveStrides = new long[ShmLayout.MAX_DIMS];
+    private static final byte[] EMPTY = new byte[0];
+
     final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
 
     int streamId;
@@ -37,11 +39,13 @@ public final class FrameView
     long progressStrideBytes;
     HeaderRing ring;
 
+    /** Stream id of the mapped regions the frame was read from. */
     public int streamId()
     {
         return streamId;
     }
 
+    /** Epoch of the mapped regions the frame was read from. */
     public long epoch()
     {
         return epoch;
@@ -53,6 +57,7 @@ public final class FrameView
         return seq;
     }
 
+    /** Header slot index the frame was read from (also its payload slot). */
     public int headerIndex()
     {
         return headerIndex;
@@ -70,46 +75,55 @@ public final class FrameView
         return metaVersion;
     }
 
+    /** {@code values_len_bytes}: the payload length, at most the pool stride. */
     public int valuesLength()
     {
         return valuesLen;
     }
 
+    /** The pool holding the payload. */
     public int poolId()
     {
         return poolId;
     }
 
+    /** The dtype as encoded (validated against the v1.1 registry). */
     public short dtypeRaw()
     {
         return dtypeRaw;
     }
 
+    /** The element type. */
     public Dtype dtype()
     {
         return Dtype.get(dtypeRaw);
     }
 
+    /** Row- or column-major (UNKNOWN only for 1-D tensors). */
     public MajorOrder majorOrder()
     {
         return MajorOrder.get(majorOrderRaw);
     }
 
+    /** Progress unit of the frame (NONE, ROWS, COLUMNS). */
     public ProgressUnit progressUnit()
     {
         return ProgressUnit.get(progressUnitRaw);
     }
 
+    /** Row/column stride progress is reported in; consistent with the strides unless NONE. */
     public long progressStrideBytes()
     {
         return progressStrideBytes;
     }
 
+    /** Number of dimensions, 1..8. */
     public int ndims()
     {
         return ndims;
     }
 
+    /** Extent of dimension {@code i}; throws {@link IndexOutOfBoundsException} outside {@code [0, ndims)}. */
     public int dim(final int i)
     {
         checkDim(i);
@@ -169,6 +183,14 @@ public final class FrameView
     {
         dst.putBytes(dstOffset, payload, 0, valuesLen);
         return stillCommitted();
+    }
+
+    void invalidate()
+    {
+        ring = null;
+        ndims = 0;
+        valuesLen = 0;
+        payload.wrap(EMPTY, 0, 0);
     }
 
     private void checkDim(final int i)

@@ -28,6 +28,7 @@ public final class HeaderRing
         this.mask = nslots - 1;
     }
 
+    /** Number of 256-byte slots, a power of two. */
     public int nslots()
     {
         return nslots;
@@ -45,11 +46,13 @@ public final class HeaderRing
         return (int)ShmLayout.headerSlotOffset(index);
     }
 
+    /** The whole region, superblock included. */
     public UnsafeBuffer buffer()
     {
         return buffer;
     }
 
+    /** The mapped file behind the ring. */
     public MappedRegion region()
     {
         return region;

@@ -5,6 +5,7 @@ import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -63,6 +64,7 @@ public final class MappedRegion implements AutoCloseable
         final long pid,
         final long nowNs)
     {
+        checkLittleEndianHost();
         checkFileMode(path, fileMode);
         final long size = spec.fileSize();
         if (size > Integer.MAX_VALUE)
@@ -128,6 +130,7 @@ public final class MappedRegion implements AutoCloseable
     public static MappedRegion map(
         final String regionUri, final RegionSpec expected, final RegionPathPolicy policy, final boolean writable)
     {
+        checkLittleEndianHost();
         final RegionUri uri = RegionUri.parse(regionUri);
         final RegionPathPolicy.OpenedFile opened = policy.openFile(uri.path(), writable);
         try (FileChannel channel = opened.channel())
@@ -173,6 +176,16 @@ public final class MappedRegion implements AutoCloseable
         }
     }
 
+    /** Wire §15.1: the layout is little-endian and this implementation does not byte-swap. */
+    private static void checkLittleEndianHost()
+    {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN)
+        {
+            throw new ShmValidationException("SHM regions are little-endian; this " + ByteOrder.nativeOrder() +
+                " host is not supported (Wire §15.1)");
+        }
+    }
+
     private static void checkFileMode(final Path path, final Set<PosixFilePermission> fileMode)
     {
         for (final PosixFilePermission permission : fileMode)
@@ -209,11 +222,13 @@ public final class MappedRegion implements AutoCloseable
         }
     }
 
+    /** The path the region was created at or announced with (not canonicalised). */
     public Path path()
     {
         return path;
     }
 
+    /** The layout the region was created with or validated against. */
     public RegionSpec spec()
     {
         return spec;
@@ -225,12 +240,17 @@ public final class MappedRegion implements AutoCloseable
         return buffer;
     }
 
+    /** True once {@link #close()} has unmapped the region. */
     public boolean isClosed()
     {
         return closed;
     }
 
-    /** Unmap. The buffer must not be touched afterwards. */
+    /**
+     * Unmap. Idempotent. The buffer is re-wrapped to zero length first, so a late access through {@link #buffer()}
+     * fails with a bounds error; views obtained earlier (payload views, {@link FrameView}) must not be used afterwards:
+     * close on the thread that reads, never while another thread reads.
+     */
     @Override
     public void close()
     {

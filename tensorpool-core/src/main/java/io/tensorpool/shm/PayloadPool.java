@@ -11,6 +11,9 @@ public final class PayloadPool
     private final int nslots;
     private final long baseAddress;
 
+    /**
+     * @param region a mapped {@code PAYLOAD_POOL} region.
+     */
     public PayloadPool(final MappedRegion region)
     {
         this.region = region;
@@ -20,21 +23,25 @@ public final class PayloadPool
         this.baseAddress = region.buffer().addressOffset();
     }
 
+    /** The pool id announced and stored in the superblock and in each slot header. */
     public int poolId()
     {
         return poolId;
     }
 
+    /** Bytes between payload slots: a power of two, a multiple of the page size. */
     public int strideBytes()
     {
         return strideBytes;
     }
 
+    /** Number of payload slots, equal to the header ring's (Wire §15.5). */
     public int nslots()
     {
         return nslots;
     }
 
+    /** The mapped file behind the pool. */
     public MappedRegion region()
     {
         return region;

@@ -86,11 +86,13 @@ public final class RegionPathPolicy
         this.canonicalBaseDirs = Collections.unmodifiableList(bases);
     }
 
+    /** A policy allowing regions below the given directories (see the constructor). */
     public static RegionPathPolicy of(final Path... allowedBaseDirs)
     {
         return new RegionPathPolicy(List.of(allowedBaseDirs));
     }
 
+    /** The allowed base directories in canonical form, resolved once at construction. */
     public List<Path> canonicalBaseDirs()
     {
         return canonicalBaseDirs;

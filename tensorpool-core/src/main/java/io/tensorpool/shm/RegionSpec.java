@@ -94,26 +94,31 @@ public final class RegionSpec
         }
     }
 
+    /** Header ring or payload pool. */
     public RegionType regionType()
     {
         return regionType;
     }
 
+    /** The stream the region belongs to (u32 in an int). */
     public int streamId()
     {
         return streamId;
     }
 
+    /** The epoch the region belongs to (u64 in a long). */
     public long epoch()
     {
         return epoch;
     }
 
+    /** Pool id; 0 for a header ring. */
     public int poolId()
     {
         return poolId;
     }
 
+    /** Number of slots, a power of two. */
     public int nslots()
     {
         return nslots;
@@ -131,11 +136,13 @@ public final class RegionSpec
         return strideBytes;
     }
 
+    /** The SHM layout version (1). */
     public int layoutVersion()
     {
         return layoutVersion;
     }
 
+    /** Bytes the file needs: 64 + nslots x slot size. */
     public long fileSize()
     {
         return regionType == RegionType.HEADER_RING ?

@@ -9,6 +9,7 @@ import java.util.Objects;
  */
 public final class RegionUri
 {
+    /** The only scheme v1.1 supports, with its query separator. */
     public static final String PREFIX = "shm:file?";
     private static final String PATH_KEY = "path";
     private static final String HUGEPAGES_KEY = "require_hugepages";
@@ -24,11 +25,13 @@ public final class RegionUri
         this.requireHugepages = requireHugepages;
     }
 
+    /** Build and validate a URI for a path. */
     public static RegionUri of(final String absolutePath, final boolean requireHugepages)
     {
         return parse(format(absolutePath, requireHugepages));
     }
 
+    /** The URI text for a path; {@code require_hugepages} is written only when true. */
     public static String format(final String absolutePath, final boolean requireHugepages)
     {
         return PREFIX + PATH_KEY + "=" + absolutePath + (requireHugepages ? "|" + HUGEPAGES_KEY + "=true" : "");
@@ -122,11 +125,13 @@ public final class RegionUri
         return new RegionUri(path, hugepages != null && hugepages);
     }
 
+    /** The absolute path, as announced (not canonicalised). */
     public String path()
     {
         return path;
     }
 
+    /** True if the region must be hugepage-backed (Wire §15.22). */
     public boolean requireHugepages()
     {
         return requireHugepages;

@@ -10,21 +10,25 @@ public final class SeqCommit
     {
     }
 
+    /** The IN-PROGRESS word for {@code seq}: LSB 0. */
     public static long inProgress(final long seq)
     {
         return seq << 1;
     }
 
+    /** The COMMITTED word for {@code seq}: LSB 1. */
     public static long committed(final long seq)
     {
         return (seq << 1) | 1L;
     }
 
+    /** True if the word's LSB is 1. */
     public static boolean isCommitted(final long word)
     {
         return (word & 1L) == 1L;
     }
 
+    /** The logical sequence, {@code word >>> 1}. */
     public static long sequence(final long word)
     {
         return word >>> 1;

@@ -8,11 +8,18 @@ public class ShmValidationException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message the rule that failed and the offending value.
+     */
     public ShmValidationException(final String message)
     {
         super(message);
     }
 
+    /**
+     * @param message the rule that failed and the offending value.
+     * @param cause   the underlying I/O or runtime failure.
+     */
     public ShmValidationException(final String message, final Throwable cause)
     {
         super(message, cause);

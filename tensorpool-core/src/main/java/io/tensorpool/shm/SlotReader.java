@@ -15,6 +15,7 @@ import static io.tensorpool.shm.ShmLayout.*;
  */
 public final class SlotReader
 {
+    /** The frame is valid: read the payload, then confirm with {@link FrameView#stillCommitted()}. */
     public static final int OK = 0;
     /** Header index outside the mapped ring. */
     public static final int INDEX_OUT_OF_RANGE = 1;
@@ -52,6 +53,9 @@ public final class SlotReader
     private final UnsafeBuffer headerBuffer;
     private int lastLayoutReason;
 
+    /**
+     * @param regions the consumer's mapping of one stream at one epoch.
+     */
     public SlotReader(final StreamRegions regions)
     {
         this.regions = regions;
@@ -59,6 +63,7 @@ public final class SlotReader
         this.headerBuffer = ring.buffer();
     }
 
+    /** Text for a status, for logs and errors (not for the per-frame path). */
     public static String describe(final int status)
     {
         return status >= 0 && status < STATUS_TEXT.length ? STATUS_TEXT[status] : "unknown status " + status;
@@ -70,6 +75,7 @@ public final class SlotReader
         return status == NOT_COMMITTED || status == OVERWRITTEN || status == TORN;
     }
 
+    /** The mapping this reader reads. */
     public StreamRegions regions()
     {
         return regions;
@@ -82,10 +88,29 @@ public final class SlotReader
     }
 
     /**
-     * Validate slot {@code headerIndex} against the expected sequence and fill {@code view}. On {@link #OK} the
-     * caller may read {@link FrameView#payload()} and must then call {@link FrameView#stillCommitted()}.
+     * Validate slot {@code headerIndex} against the expected sequence and fill {@code view}: first commit check, header
+     * copy, second commit check, then the embedded header, pool, payload slot, length and tensor layout rules (Wire
+     * §8.3 steps 1–6). On {@link #OK} the caller may read {@link FrameView#payload()} and must then call
+     * {@link FrameView#stillCommitted()} before trusting what it read. On any other status the view is cleared
+     * (empty payload, {@code stillCommitted()} false). Never allocates or throws on bad slot contents.
+     *
+     * @param headerIndex  {@code FrameDescriptor.header_index}.
+     * @param expectedSeq  {@code FrameDescriptor.seq}.
+     * @param view         filled on {@link #OK}.
+     * @return {@link #OK} or the reason the frame must be dropped.
      */
     public int begin(final int headerIndex, final long expectedSeq, final FrameView view)
+    {
+        final int status = read(headerIndex, expectedSeq, view);
+        if (status != OK)
+        {
+            // a view left over from an earlier frame must not look valid after a failed begin
+            view.invalidate();
+        }
+        return status;
+    }
+
+    private int read(final int headerIndex, final long expectedSeq, final FrameView view)
     {
         if (headerIndex < 0 || headerIndex >= ring.nslots())
         {

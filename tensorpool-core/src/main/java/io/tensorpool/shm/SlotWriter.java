@@ -33,6 +33,9 @@ public final class SlotWriter
     private final long[] scratchStrides = new long[MAX_DIMS];
     private boolean claimOpen;
 
+    /**
+     * @param regions the producer's read-write regions; this writer must be their only writer (Wire §15.14).
+     */
     public SlotWriter(final StreamRegions regions)
     {
         this.regions = regions;
@@ -40,6 +43,7 @@ public final class SlotWriter
         this.header = ring.buffer();
     }
 
+    /** The regions this writer writes. */
     public StreamRegions regions()
     {
         return regions;

@@ -14,6 +14,7 @@ import java.util.List;
  */
 public final class StreamRegions implements AutoCloseable
 {
+    /** {@link #selectPool} result when no pool is large enough. */
     public static final int NO_POOL = -1;
 
     private final int streamId;
@@ -21,6 +22,12 @@ public final class StreamRegions implements AutoCloseable
     private final HeaderRing headerRing;
     private final PayloadPool[] poolsByStride;
 
+    /**
+     * Group the regions of one stream. Does not take ownership until it returns: on failure the caller closes them.
+     *
+     * @throws ShmValidationException if a pool has another stream, epoch or nslots than the ring, a pool id repeats,
+     *                                or a region has the wrong type.
+     */
     public StreamRegions(final MappedRegion headerRegion, final List<MappedRegion> poolRegions)
     {
         if (poolRegions.isEmpty())
@@ -64,21 +71,25 @@ public final class StreamRegions implements AutoCloseable
         this.poolsByStride = pools.toArray(new PayloadPool[0]);
     }
 
+    /** The stream id of all regions. */
     public int streamId()
     {
         return streamId;
     }
 
+    /** The epoch of all regions. */
     public long epoch()
     {
         return epoch;
     }
 
+    /** The header ring. */
     public HeaderRing headerRing()
     {
         return headerRing;
     }
 
+    /** Number of payload pools. */
     public int poolCount()
     {
         return poolsByStride.length;
@@ -116,12 +127,14 @@ public final class StreamRegions implements AutoCloseable
         return null;
     }
 
+    /** The largest stride: the longest frame this stream can carry. */
     public int maxStride()
     {
         return poolsByStride[poolsByStride.length - 1].strideBytes();
     }
 
     @Override
+    /** Unmap every region; later failures are attached as suppressed. */
     public void close()
     {
         final List<AutoCloseable> all = new ArrayList<>();

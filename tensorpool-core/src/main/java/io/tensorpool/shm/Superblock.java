@@ -44,6 +44,7 @@ public final class Superblock
         buffer.putLongRelease(SB_ACTIVITY_TIMESTAMP_OFFSET, nonZero(nowNs));
     }
 
+    /** Volatile read of {@code activity_timestamp_ns}. */
     public static long activityTimestampNs(final AtomicBuffer buffer)
     {
         return buffer.getLongVolatile(SB_ACTIVITY_TIMESTAMP_OFFSET);
@@ -56,16 +57,19 @@ public final class Superblock
         return activity != 0 && nowNs - activity <= windowNs;
     }
 
+    /** The {@code magic} field. */
     public static long magic(final DirectBuffer buffer)
     {
         return buffer.getLong(SB_MAGIC_OFFSET);
     }
 
+    /** The {@code epoch} field. */
     public static long epoch(final DirectBuffer buffer)
     {
         return buffer.getLong(SB_EPOCH_OFFSET);
     }
 
+    /** The {@code pid} field (informational, Wire §15.1). */
     public static long pid(final DirectBuffer buffer)
     {
         return buffer.getLong(SB_PID_OFFSET);

@@ -40,6 +40,7 @@ public final class ElementTypes
         }
     }
 
+    /** Element size of a decoded dtype; -1 for {@code NULL_VAL}. */
     public static int elementSize(final Dtype dtype)
     {
         return elementSize(dtype.value());

@@ -8,18 +8,31 @@ import io.tensorpool.shm.ShmLayout;
  */
 public final class TensorLayoutRules
 {
+    /** The description is valid. */
     public static final int OK = 0;
+    /** Rejected: ndims outside 1..8. */
     public static final int NDIMS_OUT_OF_RANGE = 1;
+    /** Rejected: dtype not in the v1.1 registry. */
     public static final int UNKNOWN_DTYPE = 2;
+    /** Rejected: major_order not in the v1.1 registry. */
     public static final int UNKNOWN_MAJOR_ORDER = 3;
+    /** Rejected: progress_unit not in the v1.1 registry. */
     public static final int UNKNOWN_PROGRESS_UNIT = 4;
+    /** Rejected: negative dim. */
     public static final int NEGATIVE_DIM = 5;
+    /** Rejected: negative stride. */
     public static final int NEGATIVE_STRIDE = 6;
+    /** Rejected: strides mix zero (inferred) and explicit values. */
     public static final int MIXED_ZERO_STRIDES = 7;
+    /** Rejected: strides overlap or contradict major_order. */
     public static final int STRIDES_OVERLAP_OR_CONTRADICT_ORDER = 8;
+    /** Rejected: major_order UNKNOWN with more than one dimension. */
     public static final int MAJOR_ORDER_REQUIRED = 9;
+    /** Rejected: progress_unit set but progress_stride_bytes is 0. */
     public static final int PROGRESS_STRIDE_ZERO = 10;
+    /** Rejected: progress_stride_bytes differs from the row/column stride. */
     public static final int PROGRESS_STRIDE_INCONSISTENT = 11;
+    /** Rejected: tensor extent exceeds values_len_bytes. */
     public static final int EXTENT_EXCEEDS_VALUES_LEN = 12;
 
     private static final String[] REASONS =
@@ -45,17 +58,24 @@ public final class TensorLayoutRules
      */
     public static final long INFERRED_STRIDE_LIMIT = 1L << 32;
 
+    /** Raw {@code MajorOrder.UNKNOWN} (Wire §15.8). */
     public static final short MAJOR_ORDER_UNKNOWN = 0;
+    /** Raw {@code MajorOrder.ROW}. */
     public static final short MAJOR_ORDER_ROW = 1;
+    /** Raw {@code MajorOrder.COLUMN}. */
     public static final short MAJOR_ORDER_COLUMN = 2;
+    /** Raw {@code ProgressUnit.NONE}. */
     public static final short PROGRESS_NONE = 0;
+    /** Raw {@code ProgressUnit.ROWS}: progress by rows, stride of dimension 0. */
     public static final short PROGRESS_ROWS = 1;
+    /** Raw {@code ProgressUnit.COLUMNS}: progress by columns, stride of the last dimension. */
     public static final short PROGRESS_COLUMNS = 2;
 
     private TensorLayoutRules()
     {
     }
 
+    /** Text for a reason code, for logs and errors. */
     public static String describe(final int reason)
     {
         return reason >= 0 && reason < REASONS.length ? REASONS[reason] : "unknown reason " + reason;

@@ -205,6 +205,56 @@ class StreamIndexTest
     }
 
     @Test
+    void declarationEncoderIsWhatTheIndexReads()
+    {
+        final DataSourceDeclaration declaration = new DataSourceDeclaration("front-cam",
+            List.of("rgb", "Front", "rgb"), java.util.OptionalLong.of(-2L));
+        assertEquals(Set.of("rgb", "Front"), declaration.tags());
+        feed(driverA, TestMessages.poolAnnounce(buffer, "A", 10, 77, 5, 64));
+        feed(driverA, declaration.encodeAnnounce(buffer, 0, 10, 77, 5, 1, "uint8[480,640,3]"));
+        feed(driverA, declaration.encodeMeta(buffer, 0, 10, 1, 99));
+        final IndexedStream s = query(DiscoveryQuery.builder().dataSourceName("front-cam").tags("Front", "rgb")
+            .dataSourceId(-2L).build()).get(0);
+        assertEquals(2, s.tags.length);
+
+        assertThrows(IllegalArgumentException.class, () -> new DataSourceDeclaration("x".repeat(257), List.of(),
+            java.util.OptionalLong.empty()));
+        assertThrows(IllegalArgumentException.class, () -> new DataSourceDeclaration("x", List.of(""),
+            java.util.OptionalLong.empty()));
+    }
+
+    @Test
+    void steadyStateRefreshesAllocateNothing()
+    {
+        final ExpandableArrayBuffer announce = new ExpandableArrayBuffer();
+        final int announceLength = TestMessages.poolAnnounce(announce, "A", 10, 77, 5, 64);
+        final ExpandableArrayBuffer meta = new ExpandableArrayBuffer();
+        final int metaLength = TestMessages.declaration(meta, 10, 42L, "a", "b");
+        final ExpandableArrayBuffer name = new ExpandableArrayBuffer();
+        final int nameLength = TestMessages.sourceAnnounce(name, 10, 77, 5, "cam");
+        driverA.nowNs(nowNs);
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long threadId = Thread.currentThread().getId();
+        long allocated = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            final long before = threads.getThreadAllocatedBytes(threadId);
+            for (int i = 0; i < 20_000; i++)
+            {
+                driverA.onFragment(announce, 0, announceLength, null);
+                driverA.onFragment(name, 0, nameLength, null);
+                driverA.onFragment(meta, 0, metaLength, null);
+            }
+            allocated = threads.getThreadAllocatedBytes(threadId) - before;
+        }
+        // One object per message would be >= 960 KB; the measurement itself costs a few hundred bytes.
+        assertTrue(allocated < 4096, "bytes allocated by 60k steady-state feed messages after warm-up: " +
+            allocated);
+        assertEquals(1, index.visibleCount(nowNs));
+    }
+
+    @Test
     void largestDataSourceIdParses()
     {
         feed(driverA, TestMessages.poolAnnounce(buffer, "A", 10, 77, 5, 64));

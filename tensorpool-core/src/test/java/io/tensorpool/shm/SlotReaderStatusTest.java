@@ -308,6 +308,18 @@ class SlotReaderStatusTest
     }
 
     @Test
+    void failedBeginClearsAViewLeftFromAnEarlierFrame()
+    {
+        commit(SEQ, 8);
+        assertEquals(SlotReader.OK, read(SEQ));
+        assertTrue(view.stillCommitted());
+        assertEquals(SlotReader.STALE, read(SEQ + NSLOTS));
+        assertFalse(view.stillCommitted(), "a failed begin must not leave the old frame looking valid");
+        assertEquals(0, view.payload().capacity());
+        assertEquals(0, view.ndims());
+    }
+
+    @Test
     void lateStatusesAreToldApart()
     {
         assertTrue(SlotReader.isLate(SlotReader.NOT_COMMITTED));

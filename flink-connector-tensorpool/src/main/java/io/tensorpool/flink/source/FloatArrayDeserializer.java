@@ -1,5 +1,6 @@
 package io.tensorpool.flink.source;
 
+import io.tensorpool.client.DataSourceMetadata;
 import io.tensorpool.codecs.wire.Dtype;
 import io.tensorpool.shm.FrameView;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -15,7 +16,7 @@ final class FloatArrayDeserializer implements TensorPoolDeserializationSchema<fl
     private static final long serialVersionUID = 1L;
 
     @Override
-    public float[] deserialize(final FrameView frame, final FrameMetadata metadata)
+    public float[] deserialize(final FrameView frame, final DataSourceMetadata metadata)
     {
         if (frame.dtypeRaw() != Dtype.FLOAT32.value())
         {

@@ -1,5 +1,6 @@
 package io.tensorpool.flink.source;
 
+import io.tensorpool.client.DataSourceMetadata;
 import io.tensorpool.flink.common.TensorFrame;
 import io.tensorpool.flink.common.TensorFrameTypeInfo;
 import io.tensorpool.shm.FrameView;
@@ -13,7 +14,7 @@ final class TensorFrameDeserializer implements TensorPoolDeserializationSchema<T
     private static final long serialVersionUID = 1L;
 
     @Override
-    public TensorFrame deserialize(final FrameView frame, final FrameMetadata metadata)
+    public TensorFrame deserialize(final FrameView frame, final DataSourceMetadata metadata)
     {
         final int ndims = frame.ndims();
         final int[] shape = new int[ndims];

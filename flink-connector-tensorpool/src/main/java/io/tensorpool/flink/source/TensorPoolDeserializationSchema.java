@@ -1,5 +1,6 @@
 package io.tensorpool.flink.source;
 
+import io.tensorpool.client.DataSourceMetadata;
 import io.tensorpool.flink.common.TensorFrame;
 import io.tensorpool.shm.FrameView;
 import org.apache.flink.annotation.PublicEvolving;
@@ -37,12 +38,12 @@ public interface TensorPoolDeserializationSchema<T> extends Serializable, Result
      * Build the record of one frame.
      *
      * @param frame    the frame, validated through the seqlock path; valid only during this call.
-     * @param metadata the data source metadata of the frame's meta version, or {@link FrameMetadata#EMPTY}-like
-     *                 when not known.
+     * @param metadata the data source metadata (name, attributes, tags) of the frame's meta version, or null when
+     *                 the reader has not received that version.
      * @return the record, or null to skip the frame (counted in {@code numRecordsInErrors}).
      * @throws IOException to fail the job on a frame that must not be skipped.
      */
-    T deserialize(FrameView frame, FrameMetadata metadata) throws IOException;
+    T deserialize(FrameView frame, DataSourceMetadata metadata) throws IOException;
 
     /**
      * @return a schema giving every frame as a {@link TensorFrame} (header fields, shape, byte strides, payload copy).

@@ -1,7 +1,9 @@
 package io.tensorpool.flink.source;
 
+import io.tensorpool.flink.source.enumerator.ClientStreamDiscoverer;
 import io.tensorpool.flink.source.enumerator.StaticStreamDiscoverer;
 import io.tensorpool.flink.source.enumerator.StreamDiscoverer;
+import io.tensorpool.flink.source.reader.ClientConnection;
 import io.tensorpool.flink.source.reader.TensorPoolConnection;
 import io.tensorpool.flink.source.split.DriverEndpoint;
 import org.apache.flink.annotation.Internal;
@@ -270,7 +272,7 @@ public final class TensorPoolSourceBuilder<T>
                     enumeratorDiscovery = StaticStreamDiscoverer.factory(streamIds, driver);
                     break;
                 case ENUMERATOR:
-                    enumeratorDiscovery = DefaultTransport.discovererFactory(config);
+                    enumeratorDiscovery = ClientStreamDiscoverer.factory(config, selector);
                     break;
                 default:
                     break;
@@ -290,7 +292,7 @@ public final class TensorPoolSourceBuilder<T>
             deserializer,
             timestamps,
             bounded ? Boundedness.BOUNDED : Boundedness.CONTINUOUS_UNBOUNDED,
-            connectionFactory != null ? connectionFactory : DefaultTransport.connectionFactory(),
+            connectionFactory != null ? connectionFactory : ClientConnection.factory(),
             enumeratorDiscovery);
     }
 

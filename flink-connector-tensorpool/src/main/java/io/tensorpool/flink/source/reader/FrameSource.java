@@ -1,11 +1,13 @@
 package io.tensorpool.flink.source.reader;
 
-import io.tensorpool.flink.source.FrameMetadata;
+import io.tensorpool.client.DataSourceMetadata;
 import org.apache.flink.annotation.Internal;
 
 /**
  * One attached stream on a reader's host, polled from the reader's fetch thread only: the connector's view of a
- * tensorpool consumer. Never blocks; keeps its lease alive as part of {@link #poll}.
+ * tensorpool consumer. Never blocks; keeps its lease alive as part of {@link #poll}. Opened with
+ * {@code EARLIEST_IN_RING} it first delivers, in seq order, the frames of the epoch it maps that are still committed
+ * in the ring, then live frames; it does the same after each remap to a new epoch.
  */
 @Internal
 public interface FrameSource extends AutoCloseable
@@ -23,25 +25,15 @@ public interface FrameSource extends AutoCloseable
     int poll(FrameCallback callback, int limit);
 
     /**
-     * Deliver the frames of the current epoch still committed in the header ring with a seq above {@code afterSeq},
-     * oldest first (Wire §8.3 per frame).
-     *
-     * @param afterSeq the last seq already emitted.
-     * @param callback receives each validated frame.
-     * @return frames delivered.
-     */
-    int replay(long afterSeq, FrameCallback callback);
-
-    /**
      * @return the stream's current epoch, or {@link #NO_EPOCH}.
      */
     long epoch();
 
     /**
      * @param metaVersion a frame's meta version.
-     * @return the metadata of that version, or {@link FrameMetadata#EMPTY} if not received.
+     * @return the metadata of that version, or null if not received.
      */
-    FrameMetadata metadata(long metaVersion);
+    DataSourceMetadata metadata(long metaVersion);
 
     /**
      * @return frames lost to gaps (never seen: overwritten before they were read).
@@ -49,7 +41,8 @@ public interface FrameSource extends AutoCloseable
     long dropsGap();
 
     /**
-     * @return frames lost because they were overwritten while being read (late).
+     * @return frames lost because they were overwritten while being read (late), including frames that changed
+     *         while the callback ran.
      */
     long dropsLate();
 

@@ -24,8 +24,8 @@ public interface TensorPoolConnection extends AutoCloseable
      * Attach to a split's stream through its driver.
      *
      * @param split    the split (stream, driver endpoint).
-     * @param position where to start if the split has no position; a split with a position starts live and the
-     *                 reader replays the ring itself.
+     * @param position {@code EARLIEST_IN_RING} to deliver what the ring still holds before live frames (the reader
+     *                 asks for it for restored splits and filters what it already emitted), else {@code LATEST}.
      * @return the attached stream.
      * @throws Exception if attaching failed (the reader retries).
      */

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * the payload in shared memory; then the commit word is checked again and, if the producer overwrote the slot
  * meanwhile, the record is thrown away and counted ({@code dropsCommitWindow}), never emitted. Frames at or below the
  * split's last emitted seq of the same epoch are skipped, so a restored split never repeats a frame of its epoch:
- * it first replays what is still committed in the ring above its checkpointed seq, then goes live.
+ * it asks its consumer for the ring first and keeps only frames above its checkpointed seq, then live frames.
  * <p>
  * A split whose stream cannot be attached yet is retried every fetch (warned once); one that was retired by the
  * enumerator or reached its bounded end is reported finished.
@@ -198,7 +198,6 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
         long dropsCommitWindow;
         long rejected;
         long epochChanges;
-        boolean replayPending;
         boolean done;
         boolean openFailureLogged;
 
@@ -210,7 +209,6 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
             this.epoch = split.epoch();
             this.lastSeq = split.lastSeq();
             this.emittedCount = split.framesEmitted();
-            this.replayPending = split.hasPosition() || startingPosition == StartingPosition.EARLIEST_IN_RING;
             this.done = emittedCount >= settings.stopAfterFrames();
         }
 
@@ -218,7 +216,10 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
         {
             try
             {
-                source = connection.open(split, startingPosition);
+                // A restored split asks for the ring first; onFrame drops what it already emitted, so it resumes
+                // right after its checkpointed seq if that epoch is still mapped, or at the oldest frame of a new one.
+                source = connection.open(split, split.hasPosition() ? StartingPosition.EARLIEST_IN_RING :
+                    startingPosition);
                 LOG.info("tensorpool source: attached split={} epoch={} resumeEpoch={} resumeAfterSeq={}",
                     splitId, source.epoch(), epoch, lastSeq);
                 return true;
@@ -237,20 +238,6 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
         int fetch()
         {
             int delivered = 0;
-            if (replayPending)
-            {
-                replayPending = false;
-                final long current = source.epoch();
-                if (epoch == TensorPoolSplit.NO_EPOCH || current == epoch)
-                {
-                    delivered += source.replay(epoch == TensorPoolSplit.NO_EPOCH ? -1 : lastSeq, this);
-                }
-                else
-                {
-                    LOG.warn("tensorpool source: split={} epoch changed from {} to {} while not reading; frames of " +
-                        "epoch {} after seq={} are gone", splitId, epoch, current, epoch, lastSeq);
-                }
-            }
             while (!done && delivered < settings.maxFramesPerFetch() && batchBytes < settings.maxBytesPerFetch())
             {
                 final int limit = (int)Math.min(POLL_CHUNK, settings.maxFramesPerFetch() - delivered);

@@ -1,0 +1,221 @@
+package io.tensorpool.bench.e2e;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.tensorpool.client.TensorPoolProducer;
+import io.tensorpool.codecs.wire.Dtype;
+import io.tensorpool.shm.FrameClaim;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Paths;
+
+/**
+ * The sending side of {@link EndToEndBenchmark}, run in its own JVM. Roles: {@code tp-throughput},
+ * {@code aeron-throughput}, {@code tp-latency}, {@code aeron-latency}. Prints {@code ALLOC <bytes per frame>} at the
+ * end (bytes allocated by the sending thread during the timed frames).
+ */
+public final class BenchProducerProcess
+{
+    private BenchProducerProcess()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final String role = args[0];
+        final String aeronDir = args[1];
+        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)))
+        {
+            switch (role)
+            {
+                case "tp-throughput":
+                    tensorPool(aeron, args, false);
+                    break;
+                case "tp-latency":
+                    tensorPool(aeron, args, true);
+                    break;
+                case "aeron-throughput":
+                    aeronThroughput(aeron, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                    break;
+                case "aeron-latency":
+                    aeronLatency(aeron, Integer.parseInt(args[2]), Long.parseLong(args[3]));
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown role " + role);
+            }
+        }
+    }
+
+    /** args: role aeronDir baseDir size frames nslots stride intervalNs */
+    private static void tensorPool(final Aeron aeron, final String[] args, final boolean latency)
+    {
+        final int size = Integer.parseInt(args[3]);
+        final int frames = Integer.parseInt(args[4]);
+        final int nslots = Integer.parseInt(args[5]);
+        final int stride = Integer.parseInt(args[6]);
+        final long intervalNs = Long.parseLong(args[7]);
+        final UnsafeBuffer src = new UnsafeBuffer(BufferUtil.allocateDirectAligned(size, 64));
+        for (int i = 0; i < size; i++)
+        {
+            src.putByte(i, (byte)i);
+        }
+        try (TensorPoolProducer producer = new TensorPoolProducer(new TensorPoolProducer.Context()
+            .aeron(aeron)
+            .streamId(EndToEndBenchmark.TP_STREAM)
+            .shmBaseDir(Paths.get(args[2]))
+            .producerInstanceId("bench-" + ProcessHandle.current().pid())
+            .headerNslots(nslots)
+            .poolStrides(stride)
+            .announcePeriodNs(100_000_000L));
+            Subscription acks = aeron.addSubscription(EndToEndBenchmark.ACK_CHANNEL, EndToEndBenchmark.ACK_STREAM))
+        {
+            final AckHandler ack = new AckHandler();
+            while (ack.acked == Long.MIN_VALUE)
+            {
+                producer.doWork();
+                acks.poll(ack, 10);
+            }
+            final FrameClaim claim = new FrameClaim();
+            final int window = nslots / 2;
+            final int[] shape = {size};
+            long allocStart = 0;
+            final int warmup = frames / 10;
+            long nextSendNs = System.nanoTime();
+            for (int i = 0; i < frames; i++)
+            {
+                if (i == warmup)
+                {
+                    allocStart = allocatedBytes();
+                }
+                // benchmark flow control: stay within half a ring of the consumer's acknowledged seq
+                while (producer.currentSeq() - ack.acked > window)
+                {
+                    acks.poll(ack, 10);
+                    producer.doWork();
+                }
+                if (latency)
+                {
+                    while (System.nanoTime() - nextSendNs < 0)
+                    {
+                        Thread.onSpinWait();
+                    }
+                    nextSendNs += intervalNs;
+                }
+                final long seq = producer.tryClaim(size, claim);
+                if (seq < 0)
+                {
+                    throw new IllegalStateException("claim failed: " + seq);
+                }
+                claim.buffer().putBytes(0, src, 0, size);
+                claim.buffer().putLong(0, seq);
+                claim.buffer().putLong(size - 8, seq);
+                claim.dtype(Dtype.UINT8).shape(shape, 1).timestampNs(System.nanoTime());
+                producer.commit(claim);
+                if ((i & 63) == 0)
+                {
+                    producer.doWork();
+                    acks.poll(ack, 10);
+                }
+            }
+            final long alloc = allocatedBytes() - allocStart;
+            System.out.println("ALLOC " + (double)alloc / (frames - warmup));
+            // keep the regions alive until the consumer has everything
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while (ack.acked < frames - 1 && System.nanoTime() < deadline)
+            {
+                producer.doWork();
+                acks.poll(ack, 10);
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static void aeronThroughput(final Aeron aeron, final int size, final int frames)
+    {
+        final UnsafeBuffer src = new UnsafeBuffer(BufferUtil.allocateDirectAligned(size, 64));
+        try (Publication pub = aeron.addPublication(EndToEndBenchmark.AERON_DATA_CHANNEL,
+            EndToEndBenchmark.AERON_DATA_STREAM))
+        {
+            while (!pub.isConnected())
+            {
+                Thread.onSpinWait();
+            }
+            final int warmup = frames / 10;
+            long allocStart = 0;
+            for (int i = 0; i < frames; i++)
+            {
+                if (i == warmup)
+                {
+                    allocStart = allocatedBytes();
+                }
+                src.putLong(0, i);
+                src.putLong(size - 8, i);
+                while (pub.offer(src, 0, size) < 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            System.out.println("ALLOC " + (double)(allocatedBytes() - allocStart) / (frames - warmup));
+            while (pub.isConnected())
+            {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static void aeronLatency(final Aeron aeron, final int frames, final long intervalNs)
+    {
+        final UnsafeBuffer msg = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
+        try (Publication pub = aeron.addPublication(EndToEndBenchmark.AERON_LATENCY_CHANNEL,
+            EndToEndBenchmark.AERON_LATENCY_STREAM))
+        {
+            while (!pub.isConnected())
+            {
+                Thread.onSpinWait();
+            }
+            long nextSendNs = System.nanoTime();
+            for (int i = 0; i < frames; i++)
+            {
+                while (System.nanoTime() - nextSendNs < 0)
+                {
+                    Thread.onSpinWait();
+                }
+                nextSendNs += intervalNs;
+                msg.putLong(8, i);
+                msg.putLong(0, System.nanoTime());
+                while (pub.offer(msg, 0, 64) < 0)
+                {
+                    msg.putLong(0, System.nanoTime());
+                    Thread.onSpinWait();
+                }
+            }
+            System.out.println("ALLOC 0");
+            while (pub.isConnected())
+            {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** Latest sequence acknowledged by the consumer (benchmark-only flow control). */
+    static final class AckHandler implements io.aeron.logbuffer.FragmentHandler
+    {
+        long acked = Long.MIN_VALUE;
+
+        @Override
+        public void onFragment(
+            final org.agrona.DirectBuffer buffer, final int offset, final int length, final io.aeron.logbuffer.Header h)
+        {
+            acked = buffer.getLong(offset);
+        }
+    }
+
+    static long allocatedBytes()
+    {
+        return ((com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean())
+            .getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+}

@@ -1,0 +1,584 @@
+package io.tensorpool.bench.e2e;
+
+import io.aeron.Aeron;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.tensorpool.client.EmbeddedMediaDriver;
+import io.tensorpool.client.FrameHandler;
+import io.tensorpool.client.TensorPoolConsumer;
+import io.tensorpool.client.TensorPoolProducer;
+import io.tensorpool.shm.FrameClaim;
+import io.tensorpool.shm.FrameView;
+import io.tensorpool.shm.StreamRegionFiles;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * End-to-end throughput and latency: a producer in a child JVM, the consumer in this JVM, over {@code aeron:ipc}
+ * with an embedded media driver. Per payload size it measures, in the same run, (1) tensorpool (SHM slot + Aeron
+ * descriptor; the consumer validates each frame and reads its first and last 64 bytes), (2) the same payload through
+ * an Aeron IPC publication (fragmented and reassembled), (3) a plain memory copy of the same bytes. Then latency
+ * commit -> callback at 4 KiB against the one-way latency of a 64-byte Aeron IPC message. The producer is kept within
+ * half a ring of the consumer by an acknowledgement stream (the protocol itself has no back-pressure).
+ * <p>
+ * System properties: {@code bench.scale} (default 1.0) scales frame counts; {@code bench.sizes} comma-separated.
+ */
+public final class EndToEndBenchmark
+{
+    static final int TP_STREAM = 500;
+    static final String ACK_CHANNEL = "aeron:ipc?term-length=1m";
+    static final int ACK_STREAM = 9001;
+    static final String AERON_DATA_CHANNEL = "aeron:ipc?term-length=64m";
+    static final int AERON_DATA_STREAM = 9002;
+    static final String AERON_LATENCY_CHANNEL = "aeron:ipc?term-length=4m";
+    static final int AERON_LATENCY_STREAM = 9003;
+    static final long TOTAL_BYTES = 1L << 30;
+
+    private static final String[] JVM_FLAGS = {
+        "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.base/java.io=ALL-UNNAMED"};
+
+    private final EmbeddedMediaDriver driver;
+    private final Aeron aeron;
+    private final Path baseDir;
+    private final double scale;
+
+    private EndToEndBenchmark(final double scale) throws IOException
+    {
+        this.scale = scale;
+        this.driver = EmbeddedMediaDriver.launch();
+        this.aeron = driver.connect();
+        final Path shm = Paths.get("/dev/shm");
+        this.baseDir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get("/tmp"), "tp-bench-");
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final double scale = Double.parseDouble(System.getProperty("bench.scale", "1.0"));
+        final int[] sizes = Arrays.stream(System.getProperty("bench.sizes", "4096,65536,655360,4194304").split(","))
+            .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        final EndToEndBenchmark bench = new EndToEndBenchmark(scale);
+        try
+        {
+            bench.run(sizes);
+        }
+        finally
+        {
+            bench.close();
+        }
+    }
+
+    private void run(final int[] sizes) throws Exception
+    {
+        final List<String> rows = new ArrayList<>();
+        for (final int size : sizes)
+        {
+            final int frames = (int)Math.max(2000, Math.min(200_000, TOTAL_BYTES / size * scale));
+            final Result copy = plainCopy(size, frames);
+            final Result tp = tensorPoolThroughput(size, frames);
+            final Result ae = aeronThroughput(size, frames);
+            rows.add(String.format(Locale.ROOT,
+                "| %8s | %7d | %12.0f %7.2f | %12.0f %7.2f | %12.0f %7.2f | %6.0f%% | %6.1fx | %5.1f / %5.1f |",
+                human(size), frames, tp.framesPerSec, tp.gbPerSec, ae.framesPerSec, ae.gbPerSec, copy.framesPerSec,
+                copy.gbPerSec, 100 * tp.gbPerSec / copy.gbPerSec, tp.gbPerSec / ae.gbPerSec, tp.consumerAlloc,
+                tp.producerAlloc));
+            System.out.println("done " + human(size) + " (tensorpool drops late/gap: " + tp.drops + ")");
+        }
+        System.out.println();
+        System.out.println("Throughput, producer and consumer in separate JVMs over aeron:ipc (frames/s and GB/s)");
+        System.out.println("| size     | frames  | tensorpool f/s    GB/s | aeron ipc f/s     GB/s | plain copy f/s    " +
+            "GB/s | tp/copy | tp/aeron | alloc B/frame cons/prod |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+
+        System.out.println();
+        System.out.println("CPU cost per frame, producer and consumer alternating in one thread (no scheduling noise)");
+        System.out.println("| size | producer ns/frame | consumer ns/frame | plain copy ns/frame |");
+        System.out.println("|---|---|---|---|");
+        for (final int size : sizes)
+        {
+            final double[] cost = sameThreadCost(size, (int)Math.max(64 * 200, Math.min(64 * 4000,
+                TOTAL_BYTES / 4 / size * scale)));
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", human(size), cost[0], cost[1], cost[2]);
+        }
+
+        final int latencyFrames = (int)Math.max(5000, 30_000 * scale);
+        final long[] tpLatency = tensorPoolLatency(4096, latencyFrames, 100_000);
+        final long[] aeLatency = aeronLatency(latencyFrames, 100_000);
+        System.out.println();
+        System.out.println("Latency at 10k msgs/s (ns): tensorpool 4 KiB commit -> callback vs Aeron IPC 64 B one-way");
+        System.out.println("| path | p50 | p99 | p99.9 |");
+        System.out.println("|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| tensorpool 4 KiB | %d | %d | %d |%n", pct(tpLatency, 50), pct(tpLatency, 99),
+            pct(tpLatency, 99.9));
+        System.out.printf(Locale.ROOT, "| aeron ipc 64 B | %d | %d | %d |%n", pct(aeLatency, 50), pct(aeLatency, 99),
+            pct(aeLatency, 99.9));
+        System.out.printf(Locale.ROOT, "p99 ratio tensorpool/aeron: %.2f%n",
+            (double)pct(tpLatency, 99) / Math.max(1, pct(aeLatency, 99)));
+    }
+
+    // ---------------------------------------------------------------- plain copy
+
+    /** Copy the payload into a ring with the same slot geometry as the tensorpool pool, then read its ends. */
+    private Result plainCopy(final int size, final int frames)
+    {
+        final int stride = strideFor(size);
+        final int nslots = nslotsFor(stride);
+        final UnsafeBuffer src = new UnsafeBuffer(BufferUtil.allocateDirectAligned(size, 64));
+        final UnsafeBuffer ring = new UnsafeBuffer(BufferUtil.allocateDirectAligned(nslots * stride, 4096));
+        final UnsafeBuffer dst = new UnsafeBuffer(0, 0);
+        long sink = 0;
+        final int warmup = frames / 10;
+        long start = 0;
+        for (int i = 0; i < frames; i++)
+        {
+            if (i == warmup)
+            {
+                start = System.nanoTime();
+            }
+            src.putLong(0, i);
+            dst.wrap(ring, (i & (nslots - 1)) * stride, size);
+            dst.putBytes(0, src, 0, size);
+            sink += readEnds(dst, size);
+        }
+        final long elapsed = System.nanoTime() - start;
+        if (sink == 42)
+        {
+            System.out.println("sink");
+        }
+        return new Result(frames - warmup, size, elapsed);
+    }
+
+    // ---------------------------------------------------------------- same-thread cost
+
+    /** {producer ns/frame, consumer ns/frame, plain copy ns/frame}, batches of 64, last 80% of frames timed. */
+    private double[] sameThreadCost(final int size, final int frames)
+    {
+        final int stride = strideFor(size);
+        final int nslots = nslotsFor(stride);
+        final TpHandler handler = new TpHandler(size, frames, false);
+        try (TensorPoolProducer producer = new TensorPoolProducer(new TensorPoolProducer.Context()
+            .aeron(aeron).streamId(TP_STREAM + 1).shmBaseDir(baseDir).producerInstanceId("cost-" + size)
+            .headerNslots(nslots).poolStrides(stride).announcePeriodNs(50_000_000L));
+            TensorPoolConsumer consumer = new TensorPoolConsumer(new TensorPoolConsumer.Context()
+                .aeron(aeron).streamId(TP_STREAM + 1).allowedBaseDirs(List.of(baseDir))
+                .helloPeriodNs(50_000_000L)))
+        {
+            while (consumer.state() != TensorPoolConsumer.State.MAPPED)
+            {
+                producer.doWork();
+                consumer.poll(handler, 64);
+            }
+            final UnsafeBuffer src = new UnsafeBuffer(BufferUtil.allocateDirectAligned(size, 64));
+            final FrameClaim claim = new FrameClaim();
+            final int[] shape = {size};
+            long producerNs = 0;
+            long consumerNs = 0;
+            int timed = 0;
+            final int batches = frames / 64;
+            for (int batch = 0; batch < batches; batch++)
+            {
+                final long t0 = System.nanoTime();
+                for (int i = 0; i < 64; i++)
+                {
+                    final long seq = producer.tryClaim(size, claim);
+                    claim.buffer().putBytes(0, src, 0, size);
+                    claim.buffer().putLong(0, seq);
+                    claim.buffer().putLong(size - 8, seq);
+                    claim.dtype(io.tensorpool.codecs.wire.Dtype.UINT8).shape(shape, 1);
+                    producer.commit(claim);
+                }
+                producer.doWork();
+                final long t1 = System.nanoTime();
+                final long target = consumer.lastSeqSeen() + 64;
+                while (consumer.lastSeqSeen() < target)
+                {
+                    consumer.poll(handler, 64);
+                }
+                final long t2 = System.nanoTime();
+                if (batch >= batches / 5)
+                {
+                    producerNs += t1 - t0;
+                    consumerNs += t2 - t1;
+                    timed += 64;
+                }
+            }
+            final Result copy = plainCopy(size, frames);
+            return new double[]{(double)producerNs / timed, (double)consumerNs / timed, 1e9 / copy.framesPerSec};
+        }
+    }
+
+    // ---------------------------------------------------------------- tensorpool
+
+    private Result tensorPoolThroughput(final int size, final int frames) throws Exception
+    {
+        final ConsumerRun run = runTensorPool("tp-throughput", size, frames, 0, false);
+        final Result result = new Result(run.timedFrames, size, run.elapsedNs);
+        result.consumerAlloc = run.consumerAllocPerFrame;
+        result.producerAlloc = run.producerAllocPerFrame;
+        result.drops = run.drops;
+        return result;
+    }
+
+    private long[] tensorPoolLatency(final int size, final int frames, final long intervalNs) throws Exception
+    {
+        return runTensorPool("tp-latency", size, frames, intervalNs, true).latencies;
+    }
+
+    private ConsumerRun runTensorPool(
+        final String role, final int size, final int frames, final long intervalNs, final boolean latency)
+        throws Exception
+    {
+        final int stride = strideFor(size);
+        final int nslots = nslotsFor(stride);
+        final TpHandler handler = new TpHandler(size, frames, latency);
+        try (TensorPoolConsumer consumer = new TensorPoolConsumer(new TensorPoolConsumer.Context()
+            .aeron(aeron)
+            .streamId(TP_STREAM)
+            .allowedBaseDirs(List.of(baseDir))
+            .helloPeriodNs(100_000_000L)
+            .maxOutstandingSeqGap(nslots));
+            Publication acks = aeron.addPublication(ACK_CHANNEL, ACK_STREAM))
+        {
+            final Process child = launch(role, aeron.context().aeronDirectoryName(), baseDir.toString(),
+                Integer.toString(size), Integer.toString(frames), Integer.toString(nslots), Integer.toString(stride),
+                Long.toString(intervalNs));
+            final UnsafeBuffer ack = new UnsafeBuffer(new byte[8]);
+            long lastAckNs = 0;
+            long lastAcked = Long.MIN_VALUE;
+            final long deadline = System.nanoTime() + 300_000_000_000L;
+            while (consumer.lastSeqSeen() < frames - 1 && System.nanoTime() < deadline)
+            {
+                consumer.poll(handler, 64);
+                final long now = System.nanoTime();
+                final long seen = consumer.state() == TensorPoolConsumer.State.MAPPED ? consumer.lastSeqSeen() : -2;
+                if (seen > -2 && (seen - lastAcked >= 16 || now - lastAckNs > 1_000_000L))
+                {
+                    ack.putLong(0, seen);
+                    if (acks.offer(ack, 0, 8) > 0)
+                    {
+                        lastAcked = seen;
+                        lastAckNs = now;
+                    }
+                }
+                if (!child.isAlive() && consumer.lastSeqSeen() < frames - 1)
+                {
+                    break;
+                }
+            }
+            ack.putLong(0, frames);
+            final long ackDeadline = System.nanoTime() + 5_000_000_000L;
+            while (acks.offer(ack, 0, 8) < 0 && System.nanoTime() < ackDeadline)
+            {
+                Thread.onSpinWait();
+            }
+            final ConsumerRun run = new ConsumerRun();
+            run.producerAllocPerFrame = awaitChild(child);
+            run.timedFrames = handler.timedFrames;
+            run.elapsedNs = handler.lastNs - handler.startNs;
+            run.consumerAllocPerFrame = handler.timedFrames == 0 ? 0 :
+                (double)(handler.allocEnd - handler.allocStart) / handler.timedFrames;
+            run.drops = consumer.dropsLate() + consumer.dropsGap();
+            if (run.drops > 0 || consumer.dropsInvalid() > 0)
+            {
+                System.out.println(role + " " + size + ": dropsLate=" + consumer.dropsLate() + " (after delivery " +
+                    consumer.dropsLateAfterDelivery() + ") dropsGap=" + consumer.dropsGap() + " resyncs=" +
+                    consumer.resyncs() + " invalid=" + consumer.dropsInvalid() + " remaps=" + consumer.remaps());
+            }
+            run.latencies = Arrays.copyOf(handler.latencies, handler.latencyCount);
+            if (consumer.lastSeqSeen() < frames - 1)
+            {
+                throw new IllegalStateException(role + " " + size + ": consumer saw only up to seq " +
+                    consumer.lastSeqSeen() + " of " + frames);
+            }
+            return run;
+        }
+    }
+
+    /** Validates ends of each frame; times from the warmup frame to the last. */
+    static final class TpHandler implements FrameHandler
+    {
+        final int size;
+        final int frames;
+        final int warmup;
+        final boolean latency;
+        final long[] latencies;
+        int latencyCount;
+        long startNs;
+        long lastNs;
+        long allocStart;
+        long allocEnd;
+        int timedFrames;
+        long sink;
+
+        TpHandler(final int size, final int frames, final boolean latency)
+        {
+            this.size = size;
+            this.frames = frames;
+            this.warmup = frames / 10;
+            this.latency = latency;
+            this.latencies = new long[latency ? frames : 0];
+        }
+
+        @Override
+        public void onFrame(final FrameView frame)
+        {
+            final long now = System.nanoTime();
+            final UnsafeBuffer payload = frame.payload();
+            final long seq = frame.seq();
+            final long first = payload.getLong(0);
+            final long last = payload.getLong(size - 8);
+            sink += readEnds(payload, size);
+            if (!frame.stillCommitted())
+            {
+                return;
+            }
+            if (first != seq || last != seq || frame.valuesLength() != size)
+            {
+                throw new IllegalStateException("bad frame content at seq " + seq);
+            }
+            if (seq == warmup)
+            {
+                startNs = now;
+                allocStart = BenchProducerProcess.allocatedBytes();
+            }
+            else if (seq > warmup)
+            {
+                timedFrames++;
+                lastNs = now;
+                if (seq == frames - 1)
+                {
+                    allocEnd = BenchProducerProcess.allocatedBytes();
+                }
+                if (latency)
+                {
+                    latencies[latencyCount++] = now - frame.timestampNs();
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- aeron baselines
+
+    private Result aeronThroughput(final int size, final int frames) throws Exception
+    {
+        final AeronHandler handler = new AeronHandler(size, frames, false);
+        try (Subscription sub = aeron.addSubscription(AERON_DATA_CHANNEL, AERON_DATA_STREAM))
+        {
+            final Process child = launch("aeron-throughput", aeron.context().aeronDirectoryName(),
+                Integer.toString(size), Integer.toString(frames));
+            final FragmentAssembler assembler = new FragmentAssembler(handler);
+            final long deadline = System.nanoTime() + 300_000_000_000L;
+            while (handler.count < frames && System.nanoTime() < deadline && (child.isAlive() || sub.isConnected()))
+            {
+                sub.poll(assembler, 64);
+            }
+            sub.close();
+            final double producerAlloc = awaitChild(child);
+            final Result result = new Result(handler.timedFrames, size, handler.lastNs - handler.startNs);
+            result.producerAlloc = producerAlloc;
+            return result;
+        }
+    }
+
+    private long[] aeronLatency(final int frames, final long intervalNs) throws Exception
+    {
+        final AeronHandler handler = new AeronHandler(64, frames, true);
+        try (Subscription sub = aeron.addSubscription(AERON_LATENCY_CHANNEL, AERON_LATENCY_STREAM))
+        {
+            final Process child = launch("aeron-latency", aeron.context().aeronDirectoryName(),
+                Integer.toString(frames), Long.toString(intervalNs));
+            final long deadline = System.nanoTime() + 300_000_000_000L;
+            while (handler.count < frames && System.nanoTime() < deadline && (child.isAlive() || sub.isConnected()))
+            {
+                sub.poll(handler, 64);
+            }
+            sub.close();
+            awaitChild(child);
+            return Arrays.copyOf(handler.latencies, handler.latencyCount);
+        }
+    }
+
+    static final class AeronHandler implements FragmentHandler
+    {
+        final int size;
+        final int warmup;
+        final boolean latency;
+        final long[] latencies;
+        int latencyCount;
+        int count;
+        int timedFrames;
+        long startNs;
+        long lastNs;
+        long sink;
+
+        AeronHandler(final int size, final int frames, final boolean latency)
+        {
+            this.size = size;
+            this.warmup = frames / 10;
+            this.latency = latency;
+            this.latencies = new long[frames];
+        }
+
+        @Override
+        public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+        {
+            final long now = System.nanoTime();
+            if (length != size)
+            {
+                throw new IllegalStateException("bad message length " + length);
+            }
+            sink += readEnds(buffer, offset, size);
+            if (count == warmup)
+            {
+                startNs = now;
+            }
+            else if (count > warmup)
+            {
+                timedFrames++;
+                lastNs = now;
+                if (latency)
+                {
+                    latencies[latencyCount++] = now - buffer.getLong(offset);
+                }
+            }
+            count++;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static long readEnds(final DirectBuffer buffer, final int size)
+    {
+        return readEnds(buffer, 0, size);
+    }
+
+    /** Read the first and the last 64 bytes. */
+    static long readEnds(final DirectBuffer buffer, final int offset, final int size)
+    {
+        long sum = 0;
+        for (int i = 0; i < 64; i += 8)
+        {
+            sum += buffer.getLong(offset + i);
+            sum += buffer.getLong(offset + size - 64 + i);
+        }
+        return sum;
+    }
+
+    static int strideFor(final int size)
+    {
+        return Math.max(4096, Integer.highestOneBit(size - 1) << 1);
+    }
+
+    /** Slots for a 64 MiB pool, 16..1024. */
+    static int nslotsFor(final int stride)
+    {
+        return (int)Math.max(16, Math.min(1024, (64L << 20) / stride));
+    }
+
+    private static long pct(final long[] values, final double percentile)
+    {
+        if (values.length == 0)
+        {
+            return -1;
+        }
+        final long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        final int index = (int)Math.min(sorted.length - 1, Math.ceil(percentile / 100.0 * sorted.length) - 1);
+        return sorted[Math.max(0, index)];
+    }
+
+    private static Process launch(final String role, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(JVM_FLAGS));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(BenchProducerProcess.class.getName());
+        command.add(role);
+        command.addAll(Arrays.asList(args));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** Wait for the child and return its reported allocation per frame. */
+    private static double awaitChild(final Process child) throws Exception
+    {
+        double alloc = -1;
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while ((line = reader.readLine()) != null)
+            {
+                if (line.startsWith("ALLOC "))
+                {
+                    alloc = Double.parseDouble(line.substring(6));
+                }
+            }
+        }
+        final int exit = child.waitFor();
+        if (exit != 0)
+        {
+            throw new IllegalStateException("producer process exited with " + exit);
+        }
+        return alloc;
+    }
+
+    private static String human(final int size)
+    {
+        return size >= 1 << 20 && size % (1 << 20) == 0 ? (size >> 20) + " MiB" : (size >> 10) + " KiB";
+    }
+
+    private void close()
+    {
+        CloseHelper.closeAll(aeron, driver);
+        StreamRegionFiles.deleteRecursively(baseDir);
+        new File(baseDir.toString()).delete();
+    }
+
+    static final class Result
+    {
+        final double framesPerSec;
+        final double gbPerSec;
+        double consumerAlloc;
+        double producerAlloc;
+        long drops;
+
+        Result(final int frames, final int size, final long elapsedNs)
+        {
+            final double seconds = Math.max(1, elapsedNs) / 1e9;
+            framesPerSec = frames / seconds;
+            gbPerSec = (double)frames * size / seconds / 1e9;
+        }
+    }
+
+    static final class ConsumerRun
+    {
+        int timedFrames;
+        long elapsedNs;
+        double consumerAllocPerFrame;
+        double producerAllocPerFrame;
+        long drops;
+        long[] latencies;
+    }
+}

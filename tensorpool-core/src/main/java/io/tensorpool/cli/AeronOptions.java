@@ -1,0 +1,80 @@
+package io.tensorpool.cli;
+
+import io.aeron.Aeron;
+import io.aeron.CommonContext;
+import io.tensorpool.driver.ShmDriverConfiguration;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where the clients of a command find Aeron and shared memory. The defaults match what {@code tensorpool driver}
+ * uses with no options, so commands in other shells find it: Aeron's default directory ({@code aeron.dir}, normally
+ * {@code /dev/shm/aeron-$USER}) and the per-user region directory {@code /dev/shm/tensorpool-$USER}.
+ */
+final class AeronOptions
+{
+    /** How long to wait for a media driver's heartbeat before reporting it unreachable. */
+    static final long DRIVER_CHECK_TIMEOUT_MS = 2_000;
+
+    @Option(names = "--aeron-dir", paramLabel = "DIR",
+        description = "Aeron media driver directory (default: ${DEFAULT-VALUE}, the one 'tensorpool driver' runs).")
+    String aeronDir = CommonContext.getAeronDirectoryName();
+
+    @Option(names = "--shm-dir", paramLabel = "DIR",
+        description = "Base directory of region files (default: ${DEFAULT-VALUE}).")
+    Path shmDir = ShmDriverConfiguration.defaultShmBaseDir();
+
+    /**
+     * Connect a client to the media driver in {@link #aeronDir}, failing fast with a one-line reason when none is
+     * running there.
+     */
+    Aeron connect()
+    {
+        requireActiveMediaDriver(aeronDir);
+        try
+        {
+            return Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new CliFailure("cannot connect to the Aeron media driver in " + aeronDir + ": " +
+                TensorPoolCommand.oneLineReason(ex), ex);
+        }
+    }
+
+    /** The region base directory, created (owner-only) when missing so that consumers can name it as allowed. */
+    Path shmDirCreated()
+    {
+        if (!shmDir.isAbsolute())
+        {
+            throw new CliFailure("--shm-dir must be an absolute path: " + shmDir, TensorPoolCommand.EXIT_USAGE, null);
+        }
+        try
+        {
+            if (!Files.isDirectory(shmDir))
+            {
+                Files.createDirectories(shmDir);
+                Files.setPosixFilePermissions(shmDir, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    "rwx------"));
+            }
+            return shmDir;
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            throw new CliFailure("cannot create region directory " + shmDir + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    static void requireActiveMediaDriver(final String aeronDir)
+    {
+        if (!CommonContext.isDriverActive(new File(aeronDir), DRIVER_CHECK_TIMEOUT_MS, message -> {}))
+        {
+            throw new CliFailure("no Aeron media driver running in " + aeronDir +
+                " (start 'tensorpool driver' in another shell, or pass --aeron-dir)");
+        }
+    }
+}
