@@ -143,6 +143,12 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private boolean consumerControlActive;
     private boolean descriptorRequestDeclined;
     private Mode assignedMode;
+    private String pendingDescriptorChannel = "";
+    private int pendingDescriptorStreamId;
+    private String pendingControlChannel = "";
+    private int pendingControlStreamId;
+    private boolean assignmentPending;
+    private volatile boolean joinedImage;
 
     private long nextHelloNs;
     private long nextQosNs;
@@ -303,8 +309,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
     }
 
-    private volatile boolean joinedImage;
-
     // ---------------------------------------------------------------- polling
 
     /**
@@ -443,6 +447,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 work += poller.poll(CONTROL_FRAGMENT_LIMIT);
             }
         }
+        if (assignmentPending)
+        {
+            applyAssignment();
+            work++;
+        }
         if (consumerDescriptorPoller != null && !consumerDescriptorActive &&
             consumerDescriptorPoller.subscription().isConnected())
         {
@@ -467,7 +476,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             nextQosNs = nowNs + ctx.qosPeriodNs();
             final int length = encoder.qosConsumer(streamId, consumerId, mappedEpoch,
                 lastSeqSeen == NO_SEQ ? 0 : lastSeqSeen, dropsGap, dropsLate, effectiveMode());
-            qosPublication.offer(encoder.buffer(), 0, length);
+            offer(qosPublication, length);
             work++;
         }
         if (nowNs - nextLivenessNs >= 0)
@@ -496,7 +505,17 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             ShmLayout.LAYOUT_VERSION, intervalUs, bytesDelta, WireMessageEncoder.NULL_U32,
             ctx.requestedDescriptorStreamId(), ctx.requestedControlStreamId(),
             ctx.requestedDescriptorChannel(), ctx.requestedControlChannel());
-        controlPublication.offer(encoder.buffer(), 0, length);
+        offer(controlPublication, length);
+    }
+
+    /** Offer the encoder's message, retrying ADMIN_ACTION; hello and QoS are periodic, so a lost one is resent. */
+    private void offer(final io.aeron.Publication publication, final int length)
+    {
+        long result = publication.offer(encoder.buffer(), 0, length);
+        for (int retries = 0; result == io.aeron.Publication.ADMIN_ACTION && retries < 3; retries++)
+        {
+            result = publication.offer(encoder.buffer(), 0, length);
+        }
     }
 
     /** Wire §15.14: stale activity or a changed superblock unmaps; the next fresh announce maps again. */
@@ -981,6 +1000,22 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             fallbackUri = "";
         }
 
+        // subscriptions change only between polls (this runs inside a poller's callback)
+        pendingDescriptorChannel = descriptorChannel;
+        pendingDescriptorStreamId = descriptorId;
+        pendingControlChannel = controlChannel;
+        pendingControlStreamId = controlId;
+        assignmentPending = true;
+    }
+
+    /** Apply the last {@code ConsumerConfig} assignment: per-consumer subscriptions added, kept or closed. */
+    private void applyAssignment()
+    {
+        assignmentPending = false;
+        final String descriptorChannel = pendingDescriptorChannel;
+        final int descriptorId = pendingDescriptorStreamId;
+        final String controlChannel = pendingControlChannel;
+        final int controlId = pendingControlStreamId;
         if (!descriptorChannel.isEmpty() && descriptorId != 0)
         {
             if (consumerDescriptorPoller == null ||

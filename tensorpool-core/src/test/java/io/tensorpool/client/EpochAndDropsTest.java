@@ -60,6 +60,35 @@ class EpochAndDropsTest
     }
 
     @Test
+    void layoutChangeBumpsTheEpochAndConsumersRemap()
+    {
+        final TensorPoolProducer producer = rig.producer(rig.producerContext(8));
+        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(8));
+        final List<long[]> got = new ArrayList<>();
+        final FrameHandler handler = frame -> got.add(ProducerConsumerRoundTripTest.checkFrame(frame));
+        rig.await("mapped", () -> consumer.state() == TensorPoolConsumer.State.MAPPED,
+            () -> consumer.poll(handler, 10));
+        final long firstEpoch = producer.epoch();
+        publish(producer, 3);
+        rig.await("3 frames", () -> got.size() == 3, () -> consumer.poll(handler, 10));
+
+        producer.changeLayout(16, 4096, 131072);
+        assertEquals(firstEpoch + 1, producer.epoch());
+        assertEquals(0, producer.currentSeq());
+        final UnsafeBuffer big = new UnsafeBuffer(new byte[100_000]);
+        for (int b = 0; b < big.capacity(); b++)
+        {
+            big.putByte(b, (byte)b);
+        }
+        assertEquals(0, producer.offer(big, 0, 100_000, Dtype.UINT8, new int[]{100_000}, 1),
+            "a frame too large for the old pools fits the new layout");
+        rig.await("remapped, big frame", () -> got.size() == 4, () -> consumer.poll(handler, 10));
+        assertEquals(firstEpoch + 1, consumer.epoch());
+        assertEquals(16, consumer.mappedLayout().headerNslots());
+        assertEquals(100_000, got.get(3)[1]);
+    }
+
+    @Test
     void slowConsumerResyncsAndCountsDropsGap()
     {
         final TensorPoolProducer producer = rig.producer(rig.producerContext(6));

@@ -264,4 +264,33 @@ class ShmDriverTest
             }
         }
     }
+
+    @Test
+    void embeddedDiscoveryDescribesTheDriversStreams()
+    {
+        try (DriverTestHarness h = new DriverTestHarness())
+        {
+            final DriverClient producer = h.client(h.clientContext(STREAM, Role.PRODUCER, new Events()));
+            h.attach(producer);
+            assertNotNull(h.driver.discoveryProvider());
+            try (io.tensorpool.discovery.DiscoveryClient discovery = io.tensorpool.discovery.DiscoveryClient.connect(
+                new io.tensorpool.discovery.DiscoveryClient.Context().aeron(h.aeron).responseStreamId(7777)))
+            {
+                final io.tensorpool.discovery.DiscoveryResult[] result = {null};
+                discovery.submit(io.tensorpool.discovery.DiscoveryQuery.byStreamId(STREAM), r -> result[0] = r);
+                h.pumpUntil("discovery answered", () ->
+                {
+                    discovery.poll();
+                    return result[0] != null;
+                });
+                assertTrue(result[0].isOk(), String.valueOf(result[0]));
+                assertEquals(1, result[0].streams().size());
+                final io.tensorpool.discovery.DiscoveredStream stream = result[0].streams().get(0);
+                assertEquals("test-driver", stream.driverInstanceId());
+                assertEquals(producer.clientId(), stream.producerId());
+                assertEquals(producer.attachment().epoch(), stream.epoch());
+                assertEquals(1000, stream.driverControlStreamId());
+            }
+        }
+    }
 }

@@ -9,6 +9,8 @@ import io.aeron.logbuffer.Header;
 import io.tensorpool.client.EmbeddedMediaDriver;
 import io.tensorpool.client.FrameHandler;
 import io.tensorpool.client.TensorPoolConsumer;
+import io.tensorpool.client.TensorPoolProducer;
+import io.tensorpool.shm.FrameClaim;
 import io.tensorpool.shm.FrameView;
 import io.tensorpool.shm.StreamRegionFiles;
 import org.agrona.BufferUtil;
@@ -108,6 +110,17 @@ public final class EndToEndBenchmark
         System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
 
+        System.out.println();
+        System.out.println("CPU cost per frame, producer and consumer alternating in one thread (no scheduling noise)");
+        System.out.println("| size | producer ns/frame | consumer ns/frame | plain copy ns/frame |");
+        System.out.println("|---|---|---|---|");
+        for (final int size : sizes)
+        {
+            final double[] cost = sameThreadCost(size, (int)Math.max(64 * 200, Math.min(64 * 4000,
+                TOTAL_BYTES / 4 / size * scale)));
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", human(size), cost[0], cost[1], cost[2]);
+        }
+
         final int latencyFrames = (int)Math.max(5000, 30_000 * scale);
         final long[] tpLatency = tensorPoolLatency(4096, latencyFrames, 100_000);
         final long[] aeLatency = aeronLatency(latencyFrames, 100_000);
@@ -153,6 +166,65 @@ public final class EndToEndBenchmark
             System.out.println("sink");
         }
         return new Result(frames - warmup, size, elapsed);
+    }
+
+    // ---------------------------------------------------------------- same-thread cost
+
+    /** {producer ns/frame, consumer ns/frame, plain copy ns/frame}, batches of 64, last 80% of frames timed. */
+    private double[] sameThreadCost(final int size, final int frames)
+    {
+        final int stride = strideFor(size);
+        final int nslots = nslotsFor(stride);
+        final TpHandler handler = new TpHandler(size, frames, false);
+        try (TensorPoolProducer producer = new TensorPoolProducer(new TensorPoolProducer.Context()
+            .aeron(aeron).streamId(TP_STREAM + 1).shmBaseDir(baseDir).producerInstanceId("cost-" + size)
+            .headerNslots(nslots).poolStrides(stride).announcePeriodNs(50_000_000L));
+            TensorPoolConsumer consumer = new TensorPoolConsumer(new TensorPoolConsumer.Context()
+                .aeron(aeron).streamId(TP_STREAM + 1).allowedBaseDirs(List.of(baseDir))
+                .helloPeriodNs(50_000_000L)))
+        {
+            while (consumer.state() != TensorPoolConsumer.State.MAPPED)
+            {
+                producer.doWork();
+                consumer.poll(handler, 64);
+            }
+            final UnsafeBuffer src = new UnsafeBuffer(BufferUtil.allocateDirectAligned(size, 64));
+            final FrameClaim claim = new FrameClaim();
+            final int[] shape = {size};
+            long producerNs = 0;
+            long consumerNs = 0;
+            int timed = 0;
+            final int batches = frames / 64;
+            for (int batch = 0; batch < batches; batch++)
+            {
+                final long t0 = System.nanoTime();
+                for (int i = 0; i < 64; i++)
+                {
+                    final long seq = producer.tryClaim(size, claim);
+                    claim.buffer().putBytes(0, src, 0, size);
+                    claim.buffer().putLong(0, seq);
+                    claim.buffer().putLong(size - 8, seq);
+                    claim.dtype(io.tensorpool.codecs.wire.Dtype.UINT8).shape(shape, 1);
+                    producer.commit(claim);
+                }
+                producer.doWork();
+                final long t1 = System.nanoTime();
+                final long target = consumer.lastSeqSeen() + 64;
+                while (consumer.lastSeqSeen() < target)
+                {
+                    consumer.poll(handler, 64);
+                }
+                final long t2 = System.nanoTime();
+                if (batch >= batches / 5)
+                {
+                    producerNs += t1 - t0;
+                    consumerNs += t2 - t1;
+                    timed += 64;
+                }
+            }
+            final Result copy = plainCopy(size, frames);
+            return new double[]{(double)producerNs / timed, (double)consumerNs / timed, 1e9 / copy.framesPerSec};
+        }
     }
 
     // ---------------------------------------------------------------- tensorpool
@@ -226,6 +298,12 @@ public final class EndToEndBenchmark
             run.consumerAllocPerFrame = handler.timedFrames == 0 ? 0 :
                 (double)(handler.allocEnd - handler.allocStart) / handler.timedFrames;
             run.drops = consumer.dropsLate() + consumer.dropsGap();
+            if (run.drops > 0 || consumer.dropsInvalid() > 0)
+            {
+                System.out.println(role + " " + size + ": dropsLate=" + consumer.dropsLate() + " (after delivery " +
+                    consumer.dropsLateAfterDelivery() + ") dropsGap=" + consumer.dropsGap() + " resyncs=" +
+                    consumer.resyncs() + " invalid=" + consumer.dropsInvalid() + " remaps=" + consumer.remaps());
+            }
             run.latencies = Arrays.copyOf(handler.latencies, handler.latencyCount);
             if (consumer.lastSeqSeen() < frames - 1)
             {
@@ -258,7 +336,7 @@ public final class EndToEndBenchmark
             this.frames = frames;
             this.warmup = frames / 10;
             this.latency = latency;
-            this.latencies = new long[frames];
+            this.latencies = new long[latency ? frames : 0];
         }
 
         @Override

@@ -98,7 +98,7 @@ final class TensorPoolWriter<T> implements SinkWriter<T>, ProcessingTimeService.
             return;
         }
 
-        slot.wrap(claim, System.nanoTime());
+        slot.wrap(claim);
         try
         {
             schema.serialize(element, slot);

@@ -98,6 +98,12 @@ public final class ProducerRig implements AutoCloseable
         return thread;
     }
 
+    /** Distinct stream ids of every producer started so far. */
+    public int[] streamIdsStarted()
+    {
+        return producers.stream().mapToInt(ProducerThread::streamId).distinct().toArray();
+    }
+
     /** Make a stream visible to {@link #discoverer()}, owned by {@code host}. */
     public void announceInDiscovery(final int streamId, final String host)
     {
