@@ -27,7 +27,7 @@ import io.tensorpool.shm.SlotWriter;
 import io.tensorpool.shm.StreamLayout;
 import io.tensorpool.shm.StreamRegions;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.IoUtil;
+import io.tensorpool.shm.StreamRegionFiles;
 import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -170,7 +170,7 @@ class SeedCorpusGenerator
         }
         finally
         {
-            IoUtil.delete(tmp.toFile(), true);
+            StreamRegionFiles.deleteRecursively(tmp);
         }
 
         final Path files = Files.createDirectories(Path.of("/dev/shm", "tp-seeds-" + UUID.randomUUID()));
@@ -185,7 +185,7 @@ class SeedCorpusGenerator
         }
         finally
         {
-            IoUtil.delete(files.toFile(), true);
+            StreamRegionFiles.deleteRecursively(files);
         }
 
         final String uris = "ShmFuzzTestInputs/regionUri";
@@ -193,8 +193,9 @@ class SeedCorpusGenerator
         writeText(uris, "hugepages", RegionUri.format("/a/region", true));
         writeText(uris, "explicit-false", "shm:file?path=/a/region|require_hugepages=false");
         writeText(uris, "dotdot", "shm:file?path=/a/../../../etc/passwd");
-        writeText(uris, "symlink-escape", "shm:file?path=/escape/passwd");
+        writeText(uris, "symlink-escape", "shm:file?path=/escape/secret");
         writeText(uris, "fifo", "shm:file?path=/fifo");
+        writeText(uris, "symlink-inside", "shm:file?path=/inside");
     }
 
     private interface Describe

@@ -11,7 +11,7 @@ import io.tensorpool.driver.IdRange;
 import io.tensorpool.driver.ShmDriver;
 import io.tensorpool.testing.TestMediaDriver;
 import org.agrona.CloseHelper;
-import org.agrona.IoUtil;
+import io.tensorpool.shm.StreamRegionFiles;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,7 +97,7 @@ class ServiceHandlerFuzzTest
         CloseHelper.quietCloseAll(client, provider, driver, aeron, mediaDriver);
         if (baseDir != null)
         {
-            IoUtil.delete(baseDir.toFile(), true);
+            StreamRegionFiles.deleteRecursively(baseDir);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tensorpool.hardening.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.tensorpool.hardening.HardeningStreams;
 import io.tensorpool.shm.FrameView;
 import io.tensorpool.shm.MappedRegion;
 import io.tensorpool.shm.PayloadPool;
@@ -14,7 +15,7 @@ import io.tensorpool.shm.StreamRegions;
 import io.tensorpool.shm.Superblock;
 import io.tensorpool.tensor.TensorLayoutRules;
 import org.agrona.CloseHelper;
-import org.agrona.IoUtil;
+import io.tensorpool.shm.StreamRegionFiles;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (size and superblock validation, Wire §7.1, §15.1). Property: mapped only if every superblock field matches, else a
  * {@link ShmValidationException}.</li>
  * <li>{@link #regionUri}: the URI parser plus the path policy (containment, file type) on whatever path it accepts.
- * Property: only {@link ShmValidationException}; an accepted path resolves to a regular file inside the base dir.</li>
+ * The URI's path is resolved below a base directory holding a region file, a symlink out of the base dir, a symlink inside
+ * and a FIFO. Property: only {@link ShmValidationException}; an accepted path resolves to a regular file inside the
+ * base dir.</li>
  * </ul>
  */
 class ShmFuzzTest
@@ -60,6 +62,7 @@ class ShmFuzzTest
     private static final FrameView VIEW = new FrameView();
     private static RegionPathPolicy policy;
     private static Path regionFile;
+    private static String base;
 
     @BeforeAll
     static void start() throws IOException
@@ -67,13 +70,24 @@ class ShmFuzzTest
         dir = Files.createDirectories(Path.of("/dev/shm", "tp-fuzz-shm-" + UUID.randomUUID()));
         regions = createStream(dir.resolve("stream"));
         reader = new SlotReader(regions);
-        final Path base = Files.createDirectories(dir.resolve("base"));
-        Files.createDirectories(base.resolve("a"));
-        Files.write(base.resolve("a/region"), new byte[64]);
-        Files.createSymbolicLink(base.resolve("escape"), Path.of("/etc"));
-        Files.createSymbolicLink(base.resolve("inside"), base.resolve("a/region"));
-        new ProcessBuilder("mkfifo", base.resolve("fifo").toString()).start();
-        policy = RegionPathPolicy.of(base);
+        final Path baseDir = Files.createDirectories(dir.resolve("base"));
+        Files.createDirectories(baseDir.resolve("a"));
+        Files.write(baseDir.resolve("a/region"), new byte[64]);
+        // a link out of the base dir, to a directory of our own: never link test fixtures to system directories
+        final Path outside = Files.createDirectories(dir.resolve("outside-base"));
+        Files.write(outside.resolve("secret"), new byte[64]);
+        Files.createSymbolicLink(baseDir.resolve("escape"), outside);
+        Files.createSymbolicLink(baseDir.resolve("inside"), baseDir.resolve("a/region"));
+        try
+        {
+            new ProcessBuilder("mkfifo", baseDir.resolve("fifo").toString()).start().waitFor();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        policy = RegionPathPolicy.of(baseDir);
+        base = baseDir.toString();
         regionFile = dir.resolve("fuzzed.region");
     }
 
@@ -81,24 +95,14 @@ class ShmFuzzTest
     static void stop()
     {
         CloseHelper.quietClose(regions);
-        IoUtil.delete(dir.toFile(), true);
+        // never IoUtil.delete: File.isDirectory follows the "escape" link and would empty its target
+        StreamRegionFiles.deleteRecursively(dir);
     }
 
     /** A stream with {@link #NSLOTS} slots and pools {@link #POOL_IDS}/{@link #STRIDES} under {@code streamDir}. */
     static StreamRegions createStream(final Path streamDir) throws IOException
     {
-        Files.createDirectories(streamDir);
-        final long now = System.nanoTime();
-        final long pid = ProcessHandle.current().pid();
-        final MappedRegion ring = MappedRegion.create(streamDir.resolve("header.ring"),
-            RegionSpec.headerRing(STREAM_ID, EPOCH, NSLOTS), MappedRegion.PRIVATE_FILE_MODE, false, pid, now);
-        final MappedRegion pool1 = MappedRegion.create(streamDir.resolve("1.pool"),
-            RegionSpec.payloadPool(STREAM_ID, EPOCH, POOL_IDS[0], NSLOTS, STRIDES[0]),
-            MappedRegion.PRIVATE_FILE_MODE, false, pid, now);
-        final MappedRegion pool2 = MappedRegion.create(streamDir.resolve("2.pool"),
-            RegionSpec.payloadPool(STREAM_ID, EPOCH, POOL_IDS[1], NSLOTS, STRIDES[1]),
-            MappedRegion.PRIVATE_FILE_MODE, false, pid, now);
-        return new StreamRegions(ring, List.of(pool1, pool2));
+        return HardeningStreams.create(streamDir, STREAM_ID, EPOCH, NSLOTS, STRIDES);
     }
 
     /**
@@ -197,7 +201,8 @@ class ShmFuzzTest
         assertTrue(uri.path().startsWith("/"));
         try
         {
-            final Path canonical = policy.validate(uri.path());
+            // the URI path is taken relative to the base dir, so seeds reach real files, links and FIFOs in it
+            final Path canonical = policy.validate(base + uri.path());
             assertTrue(policy.isContained(canonical), "accepted path outside the base: " + canonical);
             assertTrue(Files.isRegularFile(canonical), "accepted path is not a regular file: " + canonical);
         }
