@@ -184,6 +184,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long resyncs;
     private long epochChanges;
     private long remaps;
+    private long regionFaults;
+    /** Identity (file key) and mapped size of every region file, to notice truncation or replacement (see poll). */
+    private Path[] mappedFiles = new Path[0];
+    private Object[] mappedFileKeys = new Object[0];
+    private long[] mappedFileSizes = new long[0];
     private long mapFailures;
     private long announcesStale;
     private long announcesBeforeJoin;
@@ -342,6 +347,31 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.handler = handler;
         this.deliverBudget = limit;
         this.delivered = 0;
+        try
+        {
+            return pollMapped(handler);
+        }
+        catch (final InternalError ex)
+        {
+            // A region file truncated under the mapping raises SIGBUS on access; the JVM reports it as this
+            // InternalError, possibly a little after the faulting read. The mapping is dead: drop it, wait for the
+            // next announce/attach to map again, never touch the dead pages again (docs/hardening.md).
+            if (regions == null)
+            {
+                throw ex;
+            }
+            regionFaults++;
+            LOG.warn("stream={} epoch={} fault reading the mapped regions (file truncated or replaced?): " +
+                "unmapping: {}", Integer.toUnsignedString(streamId), mappedEpoch, ex.getMessage());
+            unmap();
+            remaps++;
+            this.handler = null;
+            return 1;
+        }
+    }
+
+    private int pollMapped(final FrameHandler handler)
+    {
         final long nowNs = clock.nanoTime();
         int work = dutyCycle(nowNs);
         if (replayPending && state == State.MAPPED && handler != null)
@@ -536,6 +566,14 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         if (state != State.MAPPED)
         {
             return 0;
+        }
+        if (!regionFilesIntact())
+        {
+            LOG.warn("stream={} epoch={} a region file was truncated, replaced or removed: unmapping",
+                Integer.toUnsignedString(streamId), mappedEpoch);
+            unmap();
+            remaps++;
+            return 1;
         }
         final org.agrona.concurrent.UnsafeBuffer header = regions.headerRing().buffer();
         if (Superblock.magic(header) != ShmLayout.MAGIC || Superblock.epoch(header) != mappedEpoch)
@@ -882,6 +920,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         regions = mapped;
         mappedLayout = layout;
         reader = new SlotReader(mapped);
+        recordRegionFiles(mapped);
         mappedEpoch = layout.epoch();
         epochFloor = mappedEpoch;
         ringMask = layout.headerNslots() - 1;
@@ -977,8 +1016,61 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
     }
 
+    private void recordRegionFiles(final StreamRegions mapped)
+    {
+        final int count = 1 + mapped.poolCount();
+        mappedFiles = new Path[count];
+        mappedFileKeys = new Object[count];
+        mappedFileSizes = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            final io.tensorpool.shm.MappedRegion region = i == 0 ? mapped.headerRing().region() :
+                mapped.pool(i - 1).region();
+            mappedFiles[i] = region.path();
+            mappedFileSizes[i] = region.spec().fileSize();
+            mappedFileKeys[i] = fileKey(region.path());
+        }
+    }
+
+    /** Checked at the liveness period: each mapped file is still the same inode and at least as large as mapped. */
+    private boolean regionFilesIntact()
+    {
+        for (int i = 0; i < mappedFiles.length; i++)
+        {
+            try
+            {
+                final java.nio.file.attribute.BasicFileAttributes attrs = java.nio.file.Files.readAttributes(
+                    mappedFiles[i], java.nio.file.attribute.BasicFileAttributes.class);
+                if (attrs.size() < mappedFileSizes[i] ||
+                    (mappedFileKeys[i] != null && !mappedFileKeys[i].equals(attrs.fileKey())))
+                {
+                    return false;
+                }
+            }
+            catch (final java.io.IOException ex)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object fileKey(final Path path)
+    {
+        try
+        {
+            return java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
+                .fileKey();
+        }
+        catch (final java.io.IOException ex)
+        {
+            return null;
+        }
+    }
+
     private void unmap()
     {
+        mappedFiles = new Path[0];
         final StreamRegions toClose = regions;
         regions = null;
         reader = null;
@@ -1425,6 +1517,15 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     public long remaps()
     {
         return remaps;
+    }
+
+    /**
+     * Times a mapped region faulted on access (its file was truncated under the mapping) and the consumer unmapped
+     * it instead of crashing; each is also counted in {@link #remaps()}.
+     */
+    public long regionFaults()
+    {
+        return regionFaults;
     }
 
     /** Announces whose regions could not be mapped (path policy, superblock, layout). */
