@@ -41,9 +41,10 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Run the SHM driver (Driver Model v1.0) with embedded discovery.",
         "",
-        "By default an Aeron media driver is embedded, in Aeron's default directory, so 'tensorpool produce' and",
-        "'tensorpool consume' in other shells connect with no options. Unknown stream ids in 10000-19999 are created",
-        "on demand; region files go under a per-user directory in /dev/shm. Stop with Ctrl-C.",
+        "By default an Aeron media driver is embedded, in Aeron's default directory, so 'tensorpool " +
+            "produce' and 'tensorpool consume' in other shells connect with no options. Unknown stream ids " +
+            "in 10000-19999 are created on demand; region files go under a per-user directory in /dev/shm. " +
+            "Stop with Ctrl-C.",
     })
 final class DriverCommand implements Callable<Integer>, TensorPoolCommand.ServerCommand
 {

@@ -33,10 +33,10 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Publish synthetic tensors on a stream.",
         "",
-        "The producer attaches through the SHM driver ('tensorpool driver'), which creates unknown streams on demand",
-        "and announces them; with --standalone it owns the region files itself (Wire §15.21a.3 layout under",
-        "--shm-dir) and announces them. With --pattern counter byte i of frame s is (s + i) & 0xFF, which",
-        "'tensorpool consume --verify counter' checks. Stop with Ctrl-C.",
+        "The producer attaches through the SHM driver ('tensorpool driver'), which creates unknown " +
+            "streams on demand and announces them; with --standalone it owns the region files itself (Wire " +
+            "§15.21a.3 layout under --shm-dir) and announces them. With --pattern counter byte i of frame s " +
+            "is (s + i) & 0xFF, which 'tensorpool consume --verify counter' checks. Stop with Ctrl-C.",
     })
 final class ProduceCommand implements Callable<Integer>
 {
@@ -87,6 +87,9 @@ final class ProduceCommand implements Callable<Integer>
     AeronOptions aeronOptions;
 
     @Mixin
+    ShmDirOptions shmDirOptions;
+
+    @Mixin
     RunOptions run;
 
     @Override
@@ -121,7 +124,7 @@ final class ProduceCommand implements Callable<Integer>
                 .aeron(aeron)
                 .useDriver(!standalone)
                 .streamId(streamIdU32)
-                .shmBaseDir(aeronOptions.shmDirCreated())
+                .shmBaseDir(shmDirOptions.created())
                 .headerNslots(nslots)
                 .poolStrides(stride)
                 .dataSourceName(name)
