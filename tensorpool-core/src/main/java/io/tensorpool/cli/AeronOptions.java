@@ -2,18 +2,14 @@ package io.tensorpool.cli;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
-import io.tensorpool.driver.ShmDriverConfiguration;
 import picocli.CommandLine.Option;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * Where the clients of a command find Aeron and shared memory. The defaults match what {@code tensorpool driver}
- * uses with no options, so commands in other shells find it: Aeron's default directory ({@code aeron.dir}, normally
- * {@code /dev/shm/aeron-$USER}) and the per-user region directory {@code /dev/shm/tensorpool-$USER}.
+ * Where the clients of a command find Aeron. The default matches what {@code tensorpool driver} uses with no options,
+ * so commands in other shells find it: Aeron's default directory ({@code aeron.dir}, normally
+ * {@code /dev/shm/aeron-$USER}).
  */
 final class AeronOptions
 {
@@ -23,10 +19,6 @@ final class AeronOptions
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Aeron media driver directory (default: ${DEFAULT-VALUE}, the one 'tensorpool driver' runs).")
     String aeronDir = CommonContext.getAeronDirectoryName();
-
-    @Option(names = "--shm-dir", paramLabel = "DIR",
-        description = "Base directory of region files (default: ${DEFAULT-VALUE}).")
-    Path shmDir = ShmDriverConfiguration.defaultShmBaseDir();
 
     /**
      * Connect a client to the media driver in {@link #aeronDir}, failing fast with a one-line reason when none is
@@ -43,29 +35,6 @@ final class AeronOptions
         {
             throw new CliFailure("cannot connect to the Aeron media driver in " + aeronDir + ": " +
                 TensorPoolCommand.oneLineReason(ex), ex);
-        }
-    }
-
-    /** The region base directory, created (owner-only) when missing so that consumers can name it as allowed. */
-    Path shmDirCreated()
-    {
-        if (!shmDir.isAbsolute())
-        {
-            throw new CliFailure("--shm-dir must be an absolute path: " + shmDir, TensorPoolCommand.EXIT_USAGE, null);
-        }
-        try
-        {
-            if (!Files.isDirectory(shmDir))
-            {
-                Files.createDirectories(shmDir);
-                Files.setPosixFilePermissions(shmDir, java.nio.file.attribute.PosixFilePermissions.fromString(
-                    "rwx------"));
-            }
-            return shmDir;
-        }
-        catch (final IOException | UnsupportedOperationException ex)
-        {
-            throw new CliFailure("cannot create region directory " + shmDir + ": " + ex.getMessage(), ex);
         }
     }
 

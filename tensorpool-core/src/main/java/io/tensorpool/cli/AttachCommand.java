@@ -35,10 +35,12 @@ import java.util.concurrent.TimeUnit;
     name = "attach",
     mixinStandardHelpOptions = true,
     description = {
-        "Attach to the SHM driver as a producer or consumer of a stream and print the lease and layout granted.",
+        "Attach to the SHM driver as a producer or consumer of a stream and print the lease and layout " +
+            "granted.",
         "",
-        "Without --keepalive the command exits at once and the lease expires after the driver's grace period",
-        "(or release it with 'tensorpool detach'); with --keepalive it holds the lease until Ctrl-C, then detaches.",
+        "Without --keepalive the command exits at once and the lease expires after the driver's grace " +
+            "period (or release it with 'tensorpool detach'); with --keepalive it holds the lease until " +
+            "Ctrl-C, then detaches.",
     })
 final class AttachCommand implements Callable<Integer>
 {

@@ -31,9 +31,10 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Receive the frames of a stream and report totals (frames, drops_gap, drops_late).",
         "",
-        "Frames are read in place from shared memory after the seqlock checks; with --verify counter every",
-        "delivered frame's bytes are checked against the pattern 'tensorpool produce --pattern counter' writes, and",
-        "the exit status is 1 if any failed. Stop with Ctrl-C, --count or --duration.",
+        "Frames are read in place from shared memory after the seqlock checks; with --verify counter " +
+            "every delivered frame's bytes are checked against the pattern 'tensorpool produce --pattern " +
+            "counter' writes, and the exit status is 1 if any failed. Stop with Ctrl-C, --count or " +
+            "--duration.",
     })
 final class ConsumeCommand implements Callable<Integer>, FrameHandler
 {
@@ -56,6 +57,9 @@ final class ConsumeCommand implements Callable<Integer>, FrameHandler
 
     @Mixin
     AeronOptions aeronOptions;
+
+    @Mixin
+    ShmDirOptions shmDirOptions;
 
     @Mixin
     RunOptions run;
@@ -88,7 +92,7 @@ final class ConsumeCommand implements Callable<Integer>, FrameHandler
             consumer = new TensorPoolConsumer(new TensorPoolConsumer.Context()
                 .aeron(aeron)
                 .streamId(streamIdU32)
-                .allowedBaseDirs(List.of(aeronOptions.shmDirCreated()))
+                .allowedBaseDirs(List.of(shmDirOptions.created()))
                 .startPosition(start));
             final ObjectNode summary = receive(stop, consumer, err);
             SummaryOutput.print(out, run.json, summary);

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
     name = "detach",
     mixinStandardHelpOptions = true,
     description = {
-        "Release a lease: send ShmDetachRequest for the lease, stream, client id and role that 'tensorpool attach'",
+        "Release a lease: send ShmDetachRequest for the lease, stream, client id and role that " +
+            "'tensorpool attach'",
         "printed, and wait for the driver's answer. Exit status 1 unless the driver answers OK.",
     })
 final class DetachCommand implements Callable<Integer>, DriverEventListener

@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
     description = {
         "List streams known to discovery, filtered by stream id, data source name and tags (all must match).",
         "",
-        "Results are advisory (Discovery §3): attach through the driver a result names. Exit status 1 when no",
-        "provider answers in time or it answers with an error.",
+        "Results are advisory (Discovery §3): attach through the driver a result names. Exit status 1 " +
+            "when no provider answers in time or it answers with an error.",
     })
 final class DiscoverCommand implements Callable<Integer>
 {

@@ -12,7 +12,8 @@ import io.tensorpool.discovery.DiscoveryProvider;
 import io.tensorpool.discovery.DriverFeed;
 import io.tensorpool.driver.DriverCounters;
 import io.tensorpool.driver.ShmDriver;
-import io.tensorpool.driver.ShmDriverConfiguration;
+import io.tensorpool.driver.DriverConfigException;
+import io.tensorpool.driver.DriverConfigLoader;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -22,8 +23,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -38,14 +41,20 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Run the SHM driver (Driver Model v1.0) with embedded discovery.",
         "",
-        "By default an Aeron media driver is embedded, in Aeron's default directory, so 'tensorpool produce' and",
-        "'tensorpool consume' in other shells connect with no options. Unknown stream ids in 10000-19999 are created",
-        "on demand; region files go under a per-user directory in /dev/shm. Stop with Ctrl-C.",
+        "By default an Aeron media driver is embedded, in Aeron's default directory, so 'tensorpool " +
+            "produce' and 'tensorpool consume' in other shells connect with no options. Unknown stream ids " +
+            "in 10000-19999 are created on demand; region files go under a per-user directory in /dev/shm. " +
+            "Stop with Ctrl-C.",
     })
 final class DriverCommand implements Callable<Integer>, TensorPoolCommand.ServerCommand
 {
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+        description = "Driver TOML configuration (Driver Model §17 keys, as the other implementations use); " +
+        "the zero-configuration defaults apply without it.")
+    Path config;
 
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Use the external media driver already running in DIR instead of embedding one.")
@@ -56,12 +65,13 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
     String embeddedAeronDir = CommonContext.getAeronDirectoryName();
 
     @Option(names = "--shm-dir", paramLabel = "DIR",
-        description = "Base directory of region files (default: ${DEFAULT-VALUE}).")
-    Path shmDir = ShmDriverConfiguration.defaultShmBaseDir();
+        description = "Base directory of region files (default: the config's shm.base_dir, else " +
+        "/dev/shm/tensorpool-$USER).")
+    Path shmDir;
 
     @Option(names = "--instance-id", paramLabel = "ID",
-        description = "Driver instance id, advertised by discovery (default: ${DEFAULT-VALUE}).")
-    String instanceId = ShmDriverConfiguration.INSTANCE_ID_DEFAULT;
+        description = "Driver instance id, advertised by discovery (default: the config's, else driver-01).")
+    String instanceId;
 
     @Option(names = "--no-discovery", description = "Do not run the embedded discovery provider.")
     boolean noDiscovery;
@@ -74,6 +84,27 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
+        final ShmDriver.Context ctx;
+        final DriverConfigLoader.MediaDriverMode mode;
+        try
+        {
+            final Map<String, String> env = System.getenv();
+            ctx = config == null ? DriverConfigLoader.defaults(env) : DriverConfigLoader.load(config, env);
+            mode = DriverConfigLoader.mediaDriverMode(config, env);
+        }
+        catch (final DriverConfigException ex)
+        {
+            throw new CliFailure("invalid configuration: " + ex.getMessage(), TensorPoolCommand.EXIT_USAGE, ex);
+        }
+        if (shmDir != null)
+        {
+            ctx.shmBaseDir(shmDir);
+        }
+        if (instanceId != null)
+        {
+            ctx.instanceId(instanceId);
+        }
+
         MediaDriver mediaDriver = null;
         Aeron aeron = null;
         ShmDriver driver = null;
@@ -88,23 +119,38 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
             }
             else
             {
-                mediaDriver = launchMediaDriver(embeddedAeronDir);
-                aeronDir = mediaDriver.aeronDirectoryName();
+                final String dir = ctx.aeronDirectoryName() != null ? ctx.aeronDirectoryName() : embeddedAeronDir;
+                final boolean active = CommonContext.isDriverActive(new File(dir), 1000, message -> {});
+                if (mode == DriverConfigLoader.MediaDriverMode.EXTERNAL ||
+                    (mode == DriverConfigLoader.MediaDriverMode.AUTO && active))
+                {
+                    AeronOptions.requireActiveMediaDriver(dir);
+                    aeronDir = dir;
+                }
+                else
+                {
+                    mediaDriver = launchMediaDriver(dir);
+                    aeronDir = mediaDriver.aeronDirectoryName();
+                }
             }
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-            driver = newDriver(aeron);
+            driver = new ShmDriver(ctx.aeron(aeron).launchEmbeddedMediaDriver(false));
+            final ShmDriver.Context c = driver.context();
             if (!noDiscovery)
             {
                 discovery = new DiscoveryProvider(new DiscoveryProvider.Context()
                     .aeron(aeron)
-                    .addFeed(DriverFeed.local(instanceId)));
+                    .addFeed(new DriverFeed(c.instanceId(), c.controlChannel(), c.controlStreamId(),
+                        c.announceChannel(), c.announceStreamId(), DefaultEndpoints.METADATA_CHANNEL,
+                        DefaultEndpoints.METADATA_STREAM_ID)));
             }
 
-            out.println("tensorpool driver: instance=" + instanceId + " aeron-dir=" + aeronDir +
+            out.println("tensorpool driver: instance=" + c.instanceId() + " aeron-dir=" + aeronDir +
                 (mediaDriver != null ? " (embedded media driver)" : " (external media driver)") +
-                " shm-dir=" + driver.context().shmBaseDir() + " control=" + DefaultEndpoints.CONTROL_CHANNEL + " " +
-                DefaultEndpoints.CONTROL_STREAM_ID + " discovery=" + (discovery == null ? "off" :
-                DefaultEndpoints.DISCOVERY_CHANNEL + " " + DefaultEndpoints.DISCOVERY_STREAM_ID) +
+                " shm-dir=" + c.shmBaseDir() + " control=" + c.controlChannel() + " " + c.controlStreamId() +
+                " dynamic-streams=" + (c.allowDynamicStreams() ? c.streamIdRange().toString() : "off") +
+                " discovery=" + (discovery == null ? "off" :
+                discovery.context().requestChannel() + " " + discovery.context().requestStreamId()) +
                 "; Ctrl-C to stop");
             out.flush();
 
@@ -118,7 +164,7 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new CliFailure("invalid driver configuration: " + ex.getMessage(), ex);
+            throw new CliFailure("invalid driver configuration: " + ex.getMessage(), TensorPoolCommand.EXIT_USAGE, ex);
         }
         finally
         {
@@ -127,18 +173,11 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
         }
     }
 
-    private ShmDriver newDriver(final Aeron aeron)
-    {
-        return new ShmDriver(new ShmDriver.Context()
-            .aeron(aeron)
-            .instanceId(instanceId)
-            .shmBaseDir(shmDir));
-    }
-
     private ObjectNode runDutyCycle(
         final StopSignal stop, final ShmDriver driver, final DiscoveryProvider discovery, final PrintWriter err)
     {
-        final StatusLine status = new StatusLine(err, "driver " + instanceId, !run.noStatus);
+        final String instance = driver.context().instanceId();
+        final StatusLine status = new StatusLine(err, "driver " + instance, !run.noStatus);
         final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
             TimeUnit.MILLISECONDS.toNanos(1));
         final long start = System.nanoTime();
@@ -165,7 +204,7 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
 
         final DriverCounters counters = driver.counters();
         final ObjectNode summary = JsonNodeFactory.instance.objectNode();
-        summary.put("instanceId", instanceId);
+        summary.put("instanceId", instance);
         summary.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
         summary.put("attachOk", counters.attachOk());
         summary.put("attachRejected", counters.attachRejected());
@@ -188,7 +227,8 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
     private String driverStatus(final ShmDriver driver, final DiscoveryProvider discovery)
     {
         final DriverCounters c = driver.counters();
-        return "driver " + instanceId + ": leases=" + driver.activeLeaseCount() + " attach_ok=" + c.attachOk() +
+        return "driver " + driver.context().instanceId() + ": leases=" + driver.activeLeaseCount() + " attach_ok=" +
+            c.attachOk() +
             " attach_rejected=" + c.attachRejected() + " expired=" + c.leasesExpired() + " revoked=" +
             c.leasesRevoked() + " announces=" + c.announces() +
             (discovery == null ? "" : " discovery_requests=" + discovery.requestsReceived());

@@ -28,10 +28,10 @@ import java.util.concurrent.Callable;
     description = {
         "Print region files: superblocks and header slots, read directly (no driver or Aeron needed).",
         "",
-        "For a header ring every non-empty slot is shown with its SlotHeader and TensorHeader fields, whether it is",
-        "committed and whether it is valid (with the reason when not).",
-        "Give the stream's payload-*.pool files (or its epoch directory) too to validate slots like a consumer",
-        "and to get payloadCrc32, the CRC-32 of each slot's payload bytes.",
+        "For a header ring every non-empty slot is shown with its SlotHeader and TensorHeader fields, " +
+            "whether it is committed and whether it is valid (with the reason when not). Give the stream's " +
+            "payload-*.pool files (or its epoch directory) too to validate slots like a consumer and to get " +
+            "payloadCrc32, the CRC-32 of each slot's payload bytes.",
     })
 final class InspectCommand implements Callable<Integer>
 {

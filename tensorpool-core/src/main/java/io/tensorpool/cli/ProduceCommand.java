@@ -33,9 +33,10 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Publish synthetic tensors on a stream.",
         "",
-        "The producer owns the stream's region files (standalone mode, Wire §15.21a.3 layout under --shm-dir) and",
-        "announces them on the control stream of the media driver in --aeron-dir; with --pattern counter byte i of",
-        "frame s is (s + i) & 0xFF, which 'tensorpool consume --verify counter' checks. Stop with Ctrl-C.",
+        "The producer attaches through the SHM driver ('tensorpool driver'), which creates unknown " +
+            "streams on demand and announces them; with --standalone it owns the region files itself (Wire " +
+            "§15.21a.3 layout under --shm-dir) and announces them. With --pattern counter byte i of frame s " +
+            "is (s + i) & 0xFF, which 'tensorpool consume --verify counter' checks. Stop with Ctrl-C.",
     })
 final class ProduceCommand implements Callable<Integer>
 {
@@ -64,8 +65,12 @@ final class ProduceCommand implements Callable<Integer>
         description = "Payload contents: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     FramePattern pattern;
 
+    @Option(names = "--standalone", description = "Own the region files instead of attaching through the SHM driver " +
+        "(no 'tensorpool driver' needed, only a media driver).")
+    boolean standalone;
+
     @Option(names = "--nslots", paramLabel = "N", defaultValue = "64",
-        description = "Header ring slots, a power of two (default: ${DEFAULT-VALUE}).")
+        description = "With --standalone: header ring slots, a power of two (default: ${DEFAULT-VALUE}).")
     int nslots;
 
     @Option(names = "--name", paramLabel = "NAME", defaultValue = "",
@@ -80,6 +85,9 @@ final class ProduceCommand implements Callable<Integer>
 
     @Mixin
     AeronOptions aeronOptions;
+
+    @Mixin
+    ShmDirOptions shmDirOptions;
 
     @Mixin
     RunOptions run;
@@ -114,15 +122,16 @@ final class ProduceCommand implements Callable<Integer>
             aeron = aeronOptions.connect();
             producer = new TensorPoolProducer(new TensorPoolProducer.Context()
                 .aeron(aeron)
+                .useDriver(!standalone)
                 .streamId(streamIdU32)
-                .shmBaseDir(aeronOptions.shmDirCreated())
+                .shmBaseDir(shmDirOptions.created())
                 .headerNslots(nslots)
                 .poolStrides(stride)
                 .dataSourceName(name)
                 .tags(tags));
-            err.println("produce stream=" + Integer.toUnsignedString(streamIdU32) + " epoch=" + producer.epoch() +
-                " shape=" + CliArguments.shapeText(shape, ndims) + " dtype=" + dtype + " bytes=" + frameBytes +
-                " stride=" + stride + " nslots=" + nslots + " regions=" + producer.layout().headerRegionUri());
+            err.println("produce stream=" + Integer.toUnsignedString(streamIdU32) + " shape=" +
+                CliArguments.shapeText(shape, ndims) + " dtype=" + dtype + " bytes=" + frameBytes +
+                (standalone ? " standalone stride=" + stride + " nslots=" + nslots : " via the SHM driver"));
             err.flush();
             final ObjectNode summary = publish(stop, producer, (int)frameBytes, ndims, err);
             SummaryOutput.print(out, run.json, summary);
@@ -155,11 +164,19 @@ final class ProduceCommand implements Callable<Integer>
         long notReady = 0;
         long invalid = 0;
         boolean waiting = waitForConsumer;
+        boolean announced = false;
 
         while (stop.running() && (count == 0 || published < count))
         {
             int work = producer.doWork();
             final long now = System.nanoTime();
+            if (producer.isReady() && !announced)
+            {
+                announced = true;
+                err.println("produce stream=" + Integer.toUnsignedString(producer.streamId()) + " epoch=" +
+                    producer.epoch() + " regions=" + producer.layout().headerRegionUri());
+                err.flush();
+            }
             if (waiting)
             {
                 waiting = producer.consumerCount() == 0;
@@ -190,6 +207,12 @@ final class ProduceCommand implements Callable<Integer>
                 else if (seq == TensorPoolProducer.NOT_READY)
                 {
                     notReady++;
+                }
+                else if (seq == TensorPoolProducer.NO_POOL_FITS)
+                {
+                    throw new CliFailure(frameBytes + "-byte frames fit no payload pool of stream " +
+                        Integer.toUnsignedString(producer.streamId()) + " (" + producer.layout().pools() +
+                        "); use a driver profile with larger pools or --standalone");
                 }
                 else
                 {

@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Show a live table of producers and consumers from the QoS stream: rate, last seq, drops and epoch.",
         "",
-        "Producers and consumers report about once a second; rates are computed from successive reports.",
-        "Stop with Ctrl-C; with --once print one table after --duration (default 3 s) and exit.",
+        "Producers and consumers report about once a second; rates are computed from successive reports. " +
+            "Stop with Ctrl-C; with --once print one table after --duration (default 3 s) and exit.",
     })
 final class QosCommand implements Callable<Integer>, WireMessageListener
 {

@@ -23,10 +23,12 @@ import java.util.concurrent.TimeUnit;
     name = "registry",
     mixinStandardHelpOptions = true,
     description = {
-        "Run a standalone discovery registry that indexes one or more SHM drivers and answers discovery requests.",
+        "Run a standalone discovery registry that indexes one or more SHM drivers and answers discovery " +
+            "requests.",
         "",
         "Each --feed names a driver and where its announces are heard:",
-        "  instance=<id>[;control=<channel>][;control-stream=<id>][;announce=<channel>][;announce-stream=<id>]",
+        " " +
+            "instance=<id>[;control=<channel>][;control-stream=<id>][;announce=<channel>][;announce-stream=<id>]",
         "  [;metadata=<channel>|none][;metadata-stream=<id>]",
         "Different drivers must announce on different endpoints. Stop with Ctrl-C.",
     })

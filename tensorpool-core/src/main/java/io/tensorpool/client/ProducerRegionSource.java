@@ -46,6 +46,17 @@ public interface ProducerRegionSource extends AutoCloseable
     /** True if the producer must publish {@code ShmPoolAnnounce} itself (standalone mode, Wire §10.1.1). */
     boolean producerAnnounces();
 
+    /**
+     * Replace the regions by new ones with a different geometry at a higher epoch (Wire §15.2: a layout change bumps
+     * the epoch). {@link #regions()} returns the new regions afterwards.
+     *
+     * @throws UnsupportedOperationException if this source does not own the layout (e.g. the driver does).
+     */
+    default void changeLayout(final int headerNslots, final int[] poolIds, final int[] poolStrides, final long nowNs)
+    {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot change the layout");
+    }
+
     /** Release the regions (standalone: unmap and remove the epoch directory; driver: detach). */
     @Override
     void close();

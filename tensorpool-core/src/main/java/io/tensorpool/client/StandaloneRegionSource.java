@@ -26,6 +26,7 @@ public final class StandaloneRegionSource implements ProducerRegionSource
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneRegionSource.class);
     private static final String EPOCH_PREFIX = "epoch-";
 
+    private TensorPoolProducer.Context context;
     private StreamRegions regions;
     private StreamLayout layout;
     private Path epochDirectory;
@@ -35,26 +36,63 @@ public final class StandaloneRegionSource implements ProducerRegionSource
     @Override
     public void open(final TensorPoolProducer.Context context)
     {
-        final Path instanceDir = context.shmBaseDir().resolve(context.namespace())
-            .resolve(context.producerInstanceId());
+        this.context = context;
+        final Path instanceDir = instanceDirectory();
         final long epoch = highestEpoch(instanceDir) + 1;
         if (context.deleteStaleEpochs())
         {
             deleteEpochDirectories(instanceDir, context.streamId());
         }
         final long nowNs = context.nanoClock().nanoTime();
-        regions = StreamRegionFiles.create(context.shmBaseDir(), context.namespace(), context.producerInstanceId(),
-            context.streamId(), epoch, context.headerNslots(), context.poolIds(), context.poolStrides(),
-            context.groupAccess() ? MappedRegion.GROUP_FILE_MODE : MappedRegion.PRIVATE_FILE_MODE,
-            context.prefault(), nowNs);
-        epochDirectory = StreamRegionFiles.epochDirectory(context.shmBaseDir(), context.namespace(),
-            context.producerInstanceId(), epoch);
-        layout = StreamRegionFiles.layoutOf(regions, false);
+        create(epoch, context.headerNslots(), context.poolIds(), context.poolStrides(), nowNs);
         activityPeriodNs = context.announcePeriodNs();
         nextActivityNs = nowNs + activityPeriodNs;
+    }
+
+    @Override
+    public void changeLayout(final int headerNslots, final int[] poolIds, final int[] poolStrides, final long nowNs)
+    {
+        if (context == null)
+        {
+            throw new IllegalStateException("not open");
+        }
+        final long epoch = Math.max(regions == null ? 0 : regions.epoch(), highestEpoch(instanceDirectory())) + 1;
+        final StreamRegions oldRegions = regions;
+        final Path oldDirectory = epochDirectory;
+        create(epoch, headerNslots, poolIds, poolStrides, nowNs);
+        // consumers still mapping the old epoch keep their mappings; the files go (Wire §15.21a.7)
+        CloseHelper.quietClose(oldRegions);
+        if (oldDirectory != null)
+        {
+            try
+            {
+                StreamRegionFiles.deleteRecursively(oldDirectory);
+            }
+            catch (final ShmValidationException ex)
+            {
+                LOG.warn("could not remove old epoch directory {}: {}", oldDirectory, ex.getMessage());
+            }
+        }
+    }
+
+    private void create(
+        final long epoch, final int headerNslots, final int[] poolIds, final int[] poolStrides, final long nowNs)
+    {
+        final StreamRegions created = StreamRegionFiles.create(context.shmBaseDir(), context.namespace(),
+            context.producerInstanceId(), context.streamId(), epoch, headerNslots, poolIds, poolStrides,
+            context.groupAccess() ? MappedRegion.GROUP_FILE_MODE : MappedRegion.PRIVATE_FILE_MODE,
+            context.prefault(), nowNs);
+        regions = created;
+        epochDirectory = StreamRegionFiles.epochDirectory(context.shmBaseDir(), context.namespace(),
+            context.producerInstanceId(), epoch);
+        layout = StreamRegionFiles.layoutOf(created, false);
         LOG.info("stream={} epoch={} created standalone regions in {} nslots={} pools={}",
-            Integer.toUnsignedString(context.streamId()), epoch, epochDirectory, context.headerNslots(),
-            layout.pools());
+            Integer.toUnsignedString(context.streamId()), epoch, epochDirectory, headerNslots, layout.pools());
+    }
+
+    private Path instanceDirectory()
+    {
+        return context.shmBaseDir().resolve(context.namespace()).resolve(context.producerInstanceId());
     }
 
     @Override

@@ -375,6 +375,34 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         return metaVersion;
     }
 
+    /**
+     * Change the ring size and pool strides: new regions at a higher epoch, seq back to 0, announced at once (Wire
+     * §15.2). Consumers remap on the new announce. Not possible with an open claim, or when the region source does not
+     * own the layout (driver mode).
+     *
+     * @throws IllegalStateException with a claim open or when closed.
+     * @throws UnsupportedOperationException if the region source cannot change the layout.
+     */
+    public void changeLayout(final int headerNslots, final int... poolStrides)
+    {
+        if (closed || claimOpen)
+        {
+            throw new IllegalStateException(closed ? "producer closed" : "commit or abort the open claim first");
+        }
+        if (headerNslots <= 0 || Integer.bitCount(headerNslots) != 1 || poolStrides.length == 0)
+        {
+            throw new IllegalArgumentException("headerNslots must be a power of two and at least one stride is " +
+                "required: nslots=" + headerNslots + " strides=" + poolStrides.length);
+        }
+        final int[] ids = new int[poolStrides.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            ids[i] = i + 1;
+        }
+        regionSource.changeLayout(headerNslots, ids, poolStrides.clone(), clock.nanoTime());
+        switchRegions(regionSource.regions(), regionSource.layout());
+    }
+
     // ---------------------------------------------------------------- duty cycle
 
     /** {@inheritDoc} Runs the control-plane duty cycle; never blocks. */
@@ -404,8 +432,10 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         if (nowNs - nextQosNs >= 0)
         {
             nextQosNs = nowNs + ctx.qosPeriodNs();
-            final int length = encoder.qosProducer(streamId, producerId, epoch, seq, WireMessageEncoder.NULL_U32);
-            qosPublication.offer(encoder.buffer(), 0, length);
+            // current_seq: the last published frame (0 before the first)
+            final int length = encoder.qosProducer(streamId, producerId, epoch, seq == 0 ? 0 : seq - 1,
+                WireMessageEncoder.NULL_U32);
+            offer(qosPublication, length);
             work++;
         }
         if (nowNs - nextMetadataNs >= 0)
@@ -484,7 +514,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             return 0;
         }
         final int length = encoder.shmPoolAnnounce(layout, producerId, nowNs);
-        controlPublication.offer(encoder.buffer(), 0, length);
+        offer(controlPublication, length);
         return 1;
     }
 
@@ -497,27 +527,38 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         final long frameMetaVersion = ring.getInt(slot + ShmLayout.SLOT_META_VERSION_OFFSET) & 0xFFFF_FFFFL;
         final int length = encoder.frameDescriptor(streamId, epoch, frameSeq, headerIndex, timestampNs,
             frameMetaVersion);
-        countOffer(descriptorPublication.offer(encoder.buffer(), 0, length));
+        countOffer(offer(descriptorPublication, length));
         final ArrayList<ConsumerSession> sessions = this.sessions;
-        if (!sessions.isEmpty())
+        for (int i = 0, n = sessions.size(); i < n; i++)
         {
-            final long nowNs = clock.nanoTime();
-            for (int i = 0, n = sessions.size(); i < n; i++)
+            final ConsumerSession session = sessions.get(i);
+            if (session.descriptorPublication != null)
             {
-                final ConsumerSession session = sessions.get(i);
-                if (session.descriptorPublication != null)
+                if (session.minDescriptorIntervalNs > 0)
                 {
-                    if (session.minDescriptorIntervalNs > 0 && session.lastDescriptorNs != Long.MIN_VALUE &&
+                    final long nowNs = clock.nanoTime();
+                    if (session.lastDescriptorNs != Long.MIN_VALUE &&
                         nowNs - session.lastDescriptorNs < session.minDescriptorIntervalNs)
                     {
                         descriptorsRateCapped++;
                         continue;
                     }
                     session.lastDescriptorNs = nowNs;
-                    countOffer(session.descriptorPublication.offer(encoder.buffer(), 0, length));
                 }
+                countOffer(offer(session.descriptorPublication, length));
             }
         }
+    }
+
+    /** Offer the encoder's message; ADMIN_ACTION (e.g. term rotation) is retried, as Aeron asks. Never blocks. */
+    private long offer(final Publication publication, final int length)
+    {
+        long result = publication.offer(encoder.buffer(), 0, length);
+        for (int retries = 0; result == Publication.ADMIN_ACTION && retries < 3; retries++)
+        {
+            result = publication.offer(encoder.buffer(), 0, length);
+        }
+        return result;
     }
 
     private void countOffer(final long result)
@@ -542,14 +583,14 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         final int length = encoder.frameProgress(streamId, epoch, frameId, headerIndex, filled, state);
         if (progressOnSharedStream)
         {
-            descriptorPublication.offer(encoder.buffer(), 0, length);
+            offer(descriptorPublication, length);
         }
         for (int i = 0, n = sessions.size(); i < n; i++)
         {
             final ConsumerSession session = sessions.get(i);
             if (session.supportsProgress && session.controlPublication != null)
             {
-                session.controlPublication.offer(encoder.buffer(), 0, length);
+                offer(session.controlPublication, length);
             }
         }
         progressPublished++;
@@ -586,9 +627,9 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     {
         int length = encoder.dataSourceAnnounce(streamId, producerId, epoch, metaVersion, ctx.dataSourceName(),
             ctx.dataSourceSummary());
-        metadataPublication.offer(encoder.buffer(), 0, length);
+        offer(metadataPublication, length);
         length = encoder.dataSourceMeta(streamId, metaVersion, nowNs, metaKeys, metaFormats, metaValues);
-        metadataPublication.offer(encoder.buffer(), 0, length);
+        offer(metadataPublication, length);
     }
 
     private int closeStaleSessions(final long nowNs)
@@ -708,7 +749,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         final int length = encoder.consumerConfig(streamId, consumerId, true, session.mode,
             session.descriptorStreamId, session.controlStreamId, "", session.descriptorChannel,
             session.controlChannel);
-        controlPublication.offer(encoder.buffer(), 0, length);
+        offer(controlPublication, length);
     }
 
     private String assignDescriptor(final ConsumerSession session, final String channel, final int requestedId)
@@ -844,7 +885,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         LOG.warn("stream={} epoch={} consumer={} {}: {}", Integer.toUnsignedString(streamId), epoch,
             Integer.toUnsignedString(consumerId), code, message);
         final int length = encoder.controlResponse(consumerId & 0xFFFF_FFFFL, code, message);
-        controlPublication.offer(encoder.buffer(), 0, length);
+        offer(controlPublication, length);
     }
 
     private void onQosConsumer(final QosConsumerDecoder qos)
@@ -914,7 +955,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         return epoch;
     }
 
-    /** The sequence number the next claim will get (Wire §10.4.2 {@code current_seq}). */
+    /** The sequence number the next claim will get ({@code QosProducer.current_seq} is this minus one). */
     public long currentSeq()
     {
         return seq;

@@ -29,7 +29,8 @@ public final class DriverConfigLoader
 
     private static final Set<String> DRIVER_KEYS = Set.of("instance_id", "aeron_dir", "control_channel",
         "control_stream_id", "announce_channel", "announce_stream_id", "qos_channel", "qos_stream_id",
-        "stream_id_range", "descriptor_stream_id_range", "control_stream_id_range", "media_driver");
+        "stream_id_range", "descriptor_stream_id_range", "control_stream_id_range", "media_driver",
+        "embedded_discovery", "metadata_channel", "metadata_stream_id");
     private static final Set<String> SHM_KEYS = Set.of("base_dir", "namespace", "require_hugepages",
         "page_size_bytes", "permissions_mode", "allowed_base_dirs");
     private static final Set<String> POLICY_KEYS = Set.of("allow_dynamic_streams", "default_profile",
@@ -152,6 +153,9 @@ public final class DriverConfigLoader
         ctx.streamIdRange(range("driver.stream_id_range", zeroConfigRange));
         ctx.descriptorStreamIdRange(range("driver.descriptor_stream_id_range", IdRange.EMPTY));
         ctx.controlStreamIdRange(range("driver.control_stream_id_range", IdRange.EMPTY));
+        ctx.embeddedDiscovery(bool("driver.embedded_discovery", true));
+        ctx.metadataChannel(string("driver.metadata_channel", ctx.metadataChannel()));
+        ctx.metadataStreamId((int)integer("driver.metadata_stream_id", ctx.metadataStreamId(), 0, 0x7FFF_FFFFL));
 
         final Path baseDir = path("shm.base_dir", ShmDriverConfiguration.defaultShmBaseDir());
         ctx.shmBaseDir(baseDir);
@@ -336,7 +340,7 @@ public final class DriverConfigLoader
         final String env = envValue(key);
         if (env != null)
         {
-            return new TomlMapper().getNodeFactory().textNode(env);
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(env);
         }
         JsonNode node = root;
         for (final String part : key.split("\\."))

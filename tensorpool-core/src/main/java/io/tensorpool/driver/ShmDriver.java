@@ -6,6 +6,9 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.tensorpool.control.DefaultEndpoints;
+import io.tensorpool.discovery.DiscoveryProvider;
+import io.tensorpool.discovery.DriverFeed;
 import io.tensorpool.shm.MappedRegion;
 import io.tensorpool.shm.RegionSpec;
 import io.tensorpool.shm.ShmValidationException;
@@ -51,6 +54,7 @@ public final class ShmDriver implements Agent, AutoCloseable
     private final Publication announcePublication;
     private final FragmentAssembler assembler;
     private final DriverConductor conductor;
+    private final DiscoveryProvider discovery;
     private boolean closed;
 
     /**
@@ -121,6 +125,34 @@ public final class ShmDriver implements Agent, AutoCloseable
         this.announcePublication = announce;
         this.conductor = new DriverConductor(this.ctx, new DriverPublisher(control, announce));
         this.assembler = new FragmentAssembler(conductor);
+        DiscoveryProvider provider = null;
+        if (this.ctx.embeddedDiscovery())
+        {
+            // Discovery §13: an embedded provider answers on the driver's control endpoint, one feed for this driver.
+            try
+            {
+                provider = new DiscoveryProvider(new DiscoveryProvider.Context()
+                    .aeron(client)
+                    .requestChannel(this.ctx.controlChannel())
+                    .requestStreamId(this.ctx.controlStreamId())
+                    .announcePeriodNs(this.ctx.announcePeriodNs())
+                    .nanoClock(this.ctx.nanoClock())
+                    .roleName("tensorpool-discovery-" + this.ctx.instanceId())
+                    .addFeed(new DriverFeed(this.ctx.instanceId(), this.ctx.controlChannel(),
+                        this.ctx.controlStreamId(), this.ctx.announceChannel(), this.ctx.announceStreamId(),
+                        this.ctx.metadataChannel(), this.ctx.metadataStreamId())));
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietCloseAll(announce == control ? null : announce, control, subscription);
+                if (ownsAeron)
+                {
+                    CloseHelper.quietCloseAll(client, mediaDriver);
+                }
+                throw ex;
+            }
+        }
+        this.discovery = provider;
         LOG.info("SHM driver started instance={} control={}:{} announce={}:{} base={} dynamic={} range={}",
             this.ctx.instanceId(), this.ctx.controlChannel(), this.ctx.controlStreamId(), this.ctx.announceChannel(),
             this.ctx.announceStreamId(), this.ctx.shmBaseDir(), this.ctx.allowDynamicStreams(),
@@ -166,6 +198,10 @@ public final class ShmDriver implements Agent, AutoCloseable
         }
         int work = controlSubscription.poll(assembler, FRAGMENT_LIMIT);
         work += conductor.onTimers(ctx.nanoClock().nanoTime());
+        if (discovery != null)
+        {
+            work += discovery.doWork();
+        }
         return work;
     }
 
@@ -190,6 +226,7 @@ public final class ShmDriver implements Agent, AutoCloseable
         }
         finally
         {
+            CloseHelper.quietClose(discovery);
             if (ownsAeron)
             {
                 CloseHelper.closeAll(aeron, embeddedMediaDriver);
@@ -220,6 +257,12 @@ public final class ShmDriver implements Agent, AutoCloseable
     public DriverCounters counters()
     {
         return conductor.counters();
+    }
+
+    /** The embedded discovery provider (Discovery §13), or null when disabled. */
+    public DiscoveryProvider discoveryProvider()
+    {
+        return discovery;
     }
 
     /** Current epoch of a stream, or -1 if the stream has no regions yet. For diagnostics and tests. */
@@ -278,6 +321,9 @@ public final class ShmDriver implements Agent, AutoCloseable
         private boolean epochGcOnStartup;
         private long shutdownTimeoutNs = ShmDriverConfiguration.SHUTDOWN_TIMEOUT_NS_DEFAULT;
         private String shutdownToken = "";
+        private boolean embeddedDiscovery = true;
+        private String metadataChannel = DefaultEndpoints.METADATA_CHANNEL;
+        private int metadataStreamId = DefaultEndpoints.METADATA_STREAM_ID;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private Runnable terminationHook = () -> {};
 
@@ -947,6 +993,44 @@ public final class ShmDriver implements Agent, AutoCloseable
         public Context shutdownToken(final String shutdownToken)
         {
             this.shutdownToken = shutdownToken == null ? "" : shutdownToken;
+            return this;
+        }
+
+        /**
+         * Run an embedded discovery provider answering on the control endpoint with one feed describing this driver
+         * ({@code driver.embedded_discovery}, default true).
+         */
+        public boolean embeddedDiscovery()
+        {
+            return embeddedDiscovery;
+        }
+
+        public Context embeddedDiscovery(final boolean embeddedDiscovery)
+        {
+            this.embeddedDiscovery = embeddedDiscovery;
+            return this;
+        }
+
+        /** Where producers publish DataSourceAnnounce/Meta, indexed by the embedded discovery provider. */
+        public String metadataChannel()
+        {
+            return metadataChannel;
+        }
+
+        public Context metadataChannel(final String metadataChannel)
+        {
+            this.metadataChannel = metadataChannel;
+            return this;
+        }
+
+        public int metadataStreamId()
+        {
+            return metadataStreamId;
+        }
+
+        public Context metadataStreamId(final int metadataStreamId)
+        {
+            this.metadataStreamId = metadataStreamId;
             return this;
         }
 

@@ -51,8 +51,10 @@ class ProduceConsumeSystemTest
     }
 
     @Test
-    void producerAndConsumerExchangeVerifiedCounterFrames() throws Exception
+    void producerAndConsumerExchangeVerifiedCounterFramesThroughTheDriver() throws Exception
     {
+        background.add(CompletableFuture.supplyAsync(() -> CliRun.run("driver", "--aeron-dir",
+            mediaDriver.aeronDirectoryName(), "--shm-dir", shmDir.toString(), "--no-status")));
         final CompletableFuture<CliRun> producer = inBackground("produce", "--stream", "10000", "--rate", "200",
             "--shape", "48,64", "--pattern", "counter", "--wait-for-consumer", "--json");
         final CliRun consumer = CliRun.run(withEndpoints("consume", "--stream", "10000", "--count", "40",
@@ -72,14 +74,16 @@ class ProduceConsumeSystemTest
         final JsonNode sent = JSON.readTree(produced.out);
         assertTrue(sent.get("frames").asLong() >= 40, produced::toString);
         assertEquals(0, sent.get("dropped").asLong());
+        assertTrue(produced.err.contains("produce stream=10000 shape=48,64 dtype=UINT8 bytes=3072 via the SHM driver"),
+            produced.err);
         assertTrue(produced.err.contains("produce stream=10000 epoch="), produced.err);
     }
 
     @Test
     void consumerExitsWithStatusOneWhenFramesFailVerification() throws Exception
     {
-        inBackground("produce", "--stream", "10001", "--rate", "200", "--shape", "1024", "--pattern", "zeros",
-            "--wait-for-consumer");
+        inBackground("produce", "--standalone", "--stream", "10001", "--rate", "200", "--shape", "1024",
+            "--pattern", "zeros", "--wait-for-consumer");
         final CliRun consumer = CliRun.run(withEndpoints("consume", "--stream", "10001", "--count", "5",
             "--verify", "counter", "--duration", "60"));
         assertEquals(1, consumer.exitCode, consumer::toString);
@@ -121,8 +125,8 @@ class ProduceConsumeSystemTest
         assertEquals(0, run.exitCode, run::toString);
         final String summaryJson = run.out.substring(run.out.indexOf('{'));
         final JsonNode summary = JSON.readTree(summaryJson);
-        assertEquals(1, summary.get("attachOk").asLong(), run::toString);
-        assertEquals(1, summary.get("detachOk").asLong(), run::toString);
+        assertTrue(summary.get("attachOk").asLong() >= 1, run::toString);
+        assertTrue(summary.get("detachOk").asLong() >= 1, run::toString);
         assertTrue(summary.get("discoveryRequests").asLong() >= 1, run::toString);
         assertTrue(run.out.startsWith("tensorpool driver: instance=driver-01 aeron-dir=" +
             mediaDriver.aeronDirectoryName() + " (external media driver)"), run.out);

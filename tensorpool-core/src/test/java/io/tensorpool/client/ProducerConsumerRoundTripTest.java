@@ -100,6 +100,30 @@ class ProducerConsumerRoundTripTest
         assertEquals(0, consumer.dropsGap(), "a dropped frame does not consume a seq");
     }
 
+    @Test
+    void allFourLogicalStreamsMultiplexedOnOneEndpoint()
+    {
+        final TensorPoolProducer producer = rig.producer(rig.producerContext(44)
+            .multiplexedEndpoint("aeron:ipc?term-length=4m", 1500).dataSourceName("mux"));
+        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(44)
+            .multiplexedEndpoint("aeron:ipc?term-length=4m", 1500));
+        assertEquals(1, consumer.pollers().size());
+        assertEquals(1, producer.pollers().size());
+        final List<long[]> received = new ArrayList<>();
+        final FrameHandler handler = frame -> received.add(checkFrame(frame));
+        rig.await("consumer mapped", () -> consumer.state() == TensorPoolConsumer.State.MAPPED,
+            () -> consumer.poll(handler, 10));
+        EpochAndDropsTest.publish(producer, 30);
+        rig.await("30 frames", () -> received.size() == 30 && "mux".equals(consumer.dataSourceName()),
+            () -> consumer.poll(handler, 4));
+        for (int i = 0; i < 30; i++)
+        {
+            assertEquals(i, received.get(i)[0]);
+        }
+        assertEquals(0, consumer.malformedFragments());
+        assertEquals(0, consumer.dropsGap() + consumer.dropsLate());
+    }
+
     /** Checks the pattern written by the tests; returns {seq, length}. */
     static long[] checkFrame(final FrameView frame)
     {

@@ -230,6 +230,35 @@ class DiscoveryProviderTest
     }
 
     @Test
+    void clientsSharingAResponseStreamEachGetTheirOwnAnswer()
+    {
+        populate();
+        try (DiscoveryClient other = DiscoveryClient.connect(new DiscoveryClient.Context()
+            .aeron(h.aeron).requestChannel(CHANNEL).requestStreamId(REQUEST_STREAM)
+            .responseChannel(CHANNEL).responseStreamId(RESPONSE_STREAM)))
+        {
+            final DiscoveryResult[] mine = new DiscoveryResult[1];
+            final DiscoveryResult[] theirs = new DiscoveryResult[1];
+            h.client.submit(DiscoveryQuery.byName("lidar"), (r) -> mine[0] = r);
+            other.submit(DiscoveryQuery.byTags("right"), (r) -> theirs[0] = r);
+            Await.until("both answered", () -> null != mine[0] && null != theirs[0], () ->
+            {
+                h.step();
+                other.poll();
+            });
+            assertEquals(Set.of("drv-b:12"), keys(mine[0]));
+            assertEquals(Set.of("drv-a:11"), keys(theirs[0]));
+            // Each client sees the other's response on the shared stream and drops it.
+            Await.until("both dropped the other's response",
+                () -> h.client.unknownRequestIds() == 1 && other.unknownRequestIds() == 1, () ->
+                {
+                    h.step();
+                    other.poll();
+                });
+        }
+    }
+
+    @Test
     void malformedFeedMessagesDoNotDisturbTheIndex()
     {
         h.announceA(10, 101, 5);

@@ -121,6 +121,18 @@ class ShmDriverTest
             }
             assertEquals(2, h.driver.activeLeaseCount());
             assertEquals(0, h.driver.counters().leasesExpired());
+            // The driver refreshes activity_timestamp_ns on behalf of the stream at the announce period.
+            try (StreamRegions readable = StreamRegionFiles.map(consumer.attachment().layout(),
+                RegionPathPolicy.of(h.baseDir), false))
+            {
+                final long announces = h.driver.counters().announces();
+                h.advance(h.driver.context().announcePeriodNs());
+                h.pumpUntil("periodic announce", () -> h.driver.counters().announces() > announces);
+                assertEquals(h.clock.nanoTime(),
+                    io.tensorpool.shm.Superblock.activityTimestampNs(readable.headerRing().buffer()));
+                assertEquals(h.clock.nanoTime(),
+                    io.tensorpool.shm.Superblock.activityTimestampNs(readable.pool(1).region().buffer()));
+            }
             assertEquals(LeaseState.ATTACHED, producer.state());
 
             consumer.detach();
@@ -261,6 +273,35 @@ class ShmDriverTest
                 h.pumpUntil("terminated", h.driver::isTerminated);
                 assertEquals(1, h.terminations);
                 h.pumpUntil("client saw the shutdown", () -> events.log.contains("shutdown:ADMIN"));
+            }
+        }
+    }
+
+    @Test
+    void embeddedDiscoveryDescribesTheDriversStreams()
+    {
+        try (DriverTestHarness h = new DriverTestHarness())
+        {
+            final DriverClient producer = h.client(h.clientContext(STREAM, Role.PRODUCER, new Events()));
+            h.attach(producer);
+            assertNotNull(h.driver.discoveryProvider());
+            try (io.tensorpool.discovery.DiscoveryClient discovery = io.tensorpool.discovery.DiscoveryClient.connect(
+                new io.tensorpool.discovery.DiscoveryClient.Context().aeron(h.aeron).responseStreamId(7777)))
+            {
+                final io.tensorpool.discovery.DiscoveryResult[] result = {null};
+                discovery.submit(io.tensorpool.discovery.DiscoveryQuery.byStreamId(STREAM), r -> result[0] = r);
+                h.pumpUntil("discovery answered", () ->
+                {
+                    discovery.poll();
+                    return result[0] != null;
+                });
+                assertTrue(result[0].isOk(), String.valueOf(result[0]));
+                assertEquals(1, result[0].streams().size());
+                final io.tensorpool.discovery.DiscoveredStream stream = result[0].streams().get(0);
+                assertEquals("test-driver", stream.driverInstanceId());
+                assertEquals(producer.clientId(), stream.producerId());
+                assertEquals(producer.attachment().epoch(), stream.epoch());
+                assertEquals(1000, stream.driverControlStreamId());
             }
         }
     }

@@ -9,6 +9,8 @@ import io.aeron.logbuffer.Header;
 import io.tensorpool.client.EmbeddedMediaDriver;
 import io.tensorpool.client.FrameHandler;
 import io.tensorpool.client.TensorPoolConsumer;
+import io.tensorpool.client.TensorPoolProducer;
+import io.tensorpool.shm.FrameClaim;
 import io.tensorpool.shm.FrameView;
 import io.tensorpool.shm.StreamRegionFiles;
 import org.agrona.BufferUtil;
@@ -108,6 +110,18 @@ public final class EndToEndBenchmark
         System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
 
+        System.out.println();
+        System.out.println("CPU time per frame (thread CPU time, immune to descheduling), producer and consumer " +
+            "alternating in one thread, batches of 64");
+        System.out.println("| size | producer ns/frame | consumer ns/frame | plain copy ns/frame |");
+        System.out.println("|---|---|---|---|");
+        for (final int size : sizes)
+        {
+            final double[] cost = sameThreadCost(size, (int)Math.max(64 * 200, Math.min(64 * 4000,
+                TOTAL_BYTES / 4 / size * scale)));
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", human(size), cost[0], cost[1], cost[2]);
+        }
+
         final int latencyFrames = (int)Math.max(5000, 30_000 * scale);
         final long[] tpLatency = tensorPoolLatency(4096, latencyFrames, 100_000);
         final long[] aeLatency = aeronLatency(latencyFrames, 100_000);
@@ -155,6 +169,68 @@ public final class EndToEndBenchmark
         return new Result(frames - warmup, size, elapsed);
     }
 
+    // ---------------------------------------------------------------- same-thread cost
+
+    /** {producer ns/frame, consumer ns/frame, plain copy ns/frame}, batches of 64, last 80% of frames timed. */
+    private double[] sameThreadCost(final int size, final int frames)
+    {
+        final int stride = strideFor(size);
+        final int nslots = nslotsFor(stride);
+        final TpHandler handler = new TpHandler(size, frames, false);
+        try (TensorPoolProducer producer = new TensorPoolProducer(new TensorPoolProducer.Context()
+            .aeron(aeron).streamId(TP_STREAM + 1).shmBaseDir(baseDir).producerInstanceId("cost-" + size)
+            .headerNslots(nslots).poolStrides(stride).announcePeriodNs(50_000_000L));
+            TensorPoolConsumer consumer = new TensorPoolConsumer(new TensorPoolConsumer.Context()
+                .aeron(aeron).streamId(TP_STREAM + 1).allowedBaseDirs(List.of(baseDir))
+                .helloPeriodNs(50_000_000L)))
+        {
+            while (consumer.state() != TensorPoolConsumer.State.MAPPED)
+            {
+                producer.doWork();
+                consumer.poll(handler, 64);
+            }
+            final UnsafeBuffer src = new UnsafeBuffer(BufferUtil.allocateDirectAligned(size, 64));
+            final FrameClaim claim = new FrameClaim();
+            final int[] shape = {size};
+            long producerNs = 0;
+            long consumerNs = 0;
+            int timed = 0;
+            final int batches = frames / 64;
+            for (int batch = 0; batch < batches; batch++)
+            {
+                final long t0 = cpuNs();
+                for (int i = 0; i < 64; i++)
+                {
+                    final long seq = producer.tryClaim(size, claim);
+                    claim.buffer().putBytes(0, src, 0, size);
+                    claim.buffer().putLong(0, seq);
+                    claim.buffer().putLong(size - 8, seq);
+                    claim.dtype(io.tensorpool.codecs.wire.Dtype.UINT8).shape(shape, 1);
+                    producer.commit(claim);
+                }
+                producer.doWork();
+                final long t1 = cpuNs();
+                final long target = consumer.lastSeqSeen() + 64;
+                while (consumer.lastSeqSeen() < target)
+                {
+                    consumer.poll(handler, 64);
+                }
+                final long t2 = cpuNs();
+                if (batch >= batches / 5)
+                {
+                    producerNs += t1 - t0;
+                    consumerNs += t2 - t1;
+                    timed += 64;
+                }
+            }
+            final long c0 = cpuNs();
+            final int copies = Math.max(1000, frames);
+            plainCopy(size, copies);
+            final double copyNs = (double)(cpuNs() - c0) / copies;
+            return new double[]{(double)producerNs / timed, (double)consumerNs / timed, copyNs};
+        }
+    }
+
     // ---------------------------------------------------------------- tensorpool
 
     private Result tensorPoolThroughput(final int size, final int frames) throws Exception
@@ -194,11 +270,29 @@ public final class EndToEndBenchmark
             long lastAckNs = 0;
             long lastAcked = Long.MIN_VALUE;
             final long deadline = System.nanoTime() + 300_000_000_000L;
+            long progressSeq = Long.MIN_VALUE;
+            long progressNs = System.nanoTime();
             while (consumer.lastSeqSeen() < frames - 1 && System.nanoTime() < deadline)
             {
                 consumer.poll(handler, 64);
                 final long now = System.nanoTime();
-                final long seen = consumer.state() == TensorPoolConsumer.State.MAPPED ? consumer.lastSeqSeen() : -2;
+                if (consumer.lastSeqSeen() != progressSeq)
+                {
+                    progressSeq = consumer.lastSeqSeen();
+                    progressNs = now;
+                }
+                else if (now - progressNs > 20_000_000_000L)
+                {
+                    throw new IllegalStateException(role + " " + size + ": no progress for 20 s: state=" +
+                        consumer.state() + " epoch=" + consumer.epoch() + " lastSeqSeen=" + consumer.lastSeqSeen() +
+                        " frames=" + consumer.framesReceived() + " dropsLate=" + consumer.dropsLate() + " dropsGap=" +
+                        consumer.dropsGap() + " unmapped=" + consumer.dropsUnmapped() + " otherEpoch=" +
+                        consumer.dropsOtherEpoch() + " remaps=" + consumer.remaps() + " invalid=" +
+                        consumer.dropsInvalid() + " duplicates=" + consumer.duplicates());
+                }
+                // acknowledgements never go backwards (a remap resets lastSeqSeen)
+                final long seen = consumer.state() == TensorPoolConsumer.State.MAPPED ?
+                    Math.max(consumer.lastSeqSeen(), lastAcked) : -2;
                 if (seen > -2 && (seen - lastAcked >= 16 || now - lastAckNs > 1_000_000L))
                 {
                     ack.putLong(0, seen);
@@ -226,6 +320,12 @@ public final class EndToEndBenchmark
             run.consumerAllocPerFrame = handler.timedFrames == 0 ? 0 :
                 (double)(handler.allocEnd - handler.allocStart) / handler.timedFrames;
             run.drops = consumer.dropsLate() + consumer.dropsGap();
+            if (run.drops > 0 || consumer.dropsInvalid() > 0)
+            {
+                System.out.println(role + " " + size + ": dropsLate=" + consumer.dropsLate() + " (after delivery " +
+                    consumer.dropsLateAfterDelivery() + ") dropsGap=" + consumer.dropsGap() + " resyncs=" +
+                    consumer.resyncs() + " invalid=" + consumer.dropsInvalid() + " remaps=" + consumer.remaps());
+            }
             run.latencies = Arrays.copyOf(handler.latencies, handler.latencyCount);
             if (consumer.lastSeqSeen() < frames - 1)
             {
@@ -258,7 +358,7 @@ public final class EndToEndBenchmark
             this.frames = frames;
             this.warmup = frames / 10;
             this.latency = latency;
-            this.latencies = new long[frames];
+            this.latencies = new long[latency ? frames : 0];
         }
 
         @Override
@@ -404,6 +504,11 @@ public final class EndToEndBenchmark
             sum += buffer.getLong(offset + size - 64 + i);
         }
         return sum;
+    }
+
+    static long cpuNs()
+    {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     static int strideFor(final int size)

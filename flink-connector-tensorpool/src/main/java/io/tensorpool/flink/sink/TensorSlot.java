@@ -16,8 +16,8 @@ import java.nio.ByteOrder;
  *
  * <p>One instance per writer, re-pointed at every claim (a flyweight); it is valid only inside
  * {@link TensorPoolSerializationSchema#serialize}. Before the schema runs, the slot is described as a one-dimensional
- * {@code UINT8} tensor of the claimed length in row-major order, stamped with {@link System#nanoTime()}
- * (CLOCK_MONOTONIC on Linux, Wire §10.5) and meta version 0.
+ * {@code UINT8} tensor of the claimed length in row-major order, stamped by the producer with its clock
+ * (CLOCK_MONOTONIC nanoseconds, Wire §10.5) and its current meta version.
  *
  * <p>Payload bytes are little-endian (Wire §7); the bulk {@code put*} methods copy primitive arrays straight into
  * shared memory with one memory copy on little-endian hosts.
@@ -39,15 +39,13 @@ public final class TensorSlot
     }
 
     /** Point at a fresh claim and reset the description to the defaults documented on the class. */
-    void wrap(final FrameClaim claim, final long timestampNs)
+    void wrap(final FrameClaim claim)
     {
         this.claim = claim;
         claim.dtype(Dtype.UINT8)
             .majorOrder(MajorOrder.ROW)
             .shape1d(claim.length())
-            .progress(ProgressUnit.NONE, 0)
-            .timestampNs(timestampNs)
-            .metaVersion(0);
+            .progress(ProgressUnit.NONE, 0);
     }
 
     /** The payload area in shared memory, indices 0 to {@link #capacity()} - 1. */

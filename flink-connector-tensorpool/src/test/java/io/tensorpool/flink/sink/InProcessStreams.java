@@ -163,6 +163,7 @@ final class InProcessStreams implements AutoCloseable
             {
                 throw new IllegalStateException("claim failed " + index);
             }
+            claim.timestampNs(System.nanoTime()).metaVersion(0);
             return nextSeq++;
         }
 

@@ -1,6 +1,7 @@
 package io.tensorpool.flink.sink;
 
 import io.tensorpool.codecs.wire.Dtype;
+import io.tensorpool.codecs.wire.MajorOrder;
 import io.tensorpool.shm.FrameView;
 import io.tensorpool.shm.RegionPathPolicy;
 import io.tensorpool.shm.SlotReader;
@@ -29,6 +30,9 @@ final class StreamRecorder implements AutoCloseable
         final Dtype dtype;
         final int[] dims;
         final byte[] payload;
+        MajorOrder majorOrder;
+        long timestampNs;
+        long[] strides;
 
         Frame(final int streamId, final long epoch, final long seq, final Dtype dtype, final int[] dims,
             final byte[] payload)
@@ -124,12 +128,21 @@ final class StreamRecorder implements AutoCloseable
                     dims[i] = view.dim(i);
                 }
                 final Dtype dtype = view.dtype();
+                final long[] strides = new long[dims.length];
+                for (int i = 0; i < dims.length; i++)
+                {
+                    strides[i] = view.stride(i);
+                }
+                final Frame frame = new Frame(streamId, view.epoch(), seq, dtype, dims, payload);
+                frame.majorOrder = view.majorOrder();
+                frame.timestampNs = view.timestampNs();
+                frame.strides = strides;
                 if (!view.stillCommitted())
                 {
                     late++;
                     continue;
                 }
-                frames.add(new Frame(streamId, view.epoch(), seq, dtype, dims, payload));
+                frames.add(frame);
                 read++;
             }
             if (closedBefore && cursor.epochIndex + 1 < epochs.size())

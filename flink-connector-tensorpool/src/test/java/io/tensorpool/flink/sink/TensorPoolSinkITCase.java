@@ -1,6 +1,9 @@
 package io.tensorpool.flink.sink;
 
 import io.tensorpool.codecs.wire.Dtype;
+import io.tensorpool.codecs.wire.MajorOrder;
+import io.tensorpool.flink.common.TensorFrame;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -26,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +174,54 @@ class TensorPoolSinkITCase
             assertEquals(i % 10, frame.seq, "seq restarts at 0 in a new epoch (Wire §15.7)");
             assertArrayEquals(record(i), floats(frame.payload));
         }
+    }
+
+    @Test
+    void tensorFramesKeepTheirDescriptionAndTimestamp() throws Exception
+    {
+        final byte[] shorts = new byte[24];
+        for (int i = 0; i < shorts.length; i++)
+        {
+            shorts[i] = (byte)i;
+        }
+        final byte[] padded = new byte[32];
+        Arrays.fill(padded, (byte)7);
+        final List<TensorFrame> input = List.of(
+            new TensorFrame(9, 9, 9, 12_345, 9, Dtype.INT16.value(), MajorOrder.COLUMN.value(), new int[]{3, 4},
+                new long[0], shorts),
+            new TensorFrame(0, 0, 0, 0, 0, (short)99, MajorOrder.ROW.value(), new int[]{4}, new long[0], shorts),
+            TensorFrame.contiguous(Dtype.FLOAT32, MajorOrder.ROW, new int[]{2, 3}, new byte[24]),
+            new TensorFrame(0, 0, 0, 777, 0, Dtype.FLOAT32.value(), MajorOrder.ROW.value(), new int[]{2, 3},
+                new long[]{16, 4}, padded));
+
+        final StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.fromData(input, TypeInformation.of(TensorFrame.class))
+            .sinkTo(TensorPoolSink.<TensorFrame>builder()
+                .setStreamIdBase(500)
+                .setDataSourceName("frames")
+                .setPoolStrides(4096)
+                .setSerializationSchema(new TensorFrameSchema())
+                .setProducerFactory(streams.factory())
+                .build())
+            .setParallelism(1)
+            .name("frames");
+        final JobExecutionResult result = env.execute("frames");
+
+        recorder.poll(500);
+        final List<StreamRecorder.Frame> frames = recorder.frames();
+        assertEquals(3, frames.size(), () -> frames.toString());
+        final StreamRecorder.Frame column = frames.get(0);
+        assertEquals(Dtype.INT16, column.dtype);
+        assertEquals(MajorOrder.COLUMN, column.majorOrder);
+        assertArrayEquals(new int[]{3, 4}, column.dims);
+        assertArrayEquals(new long[]{2, 6}, column.strides, "column-major strides inferred");
+        assertEquals(12_345, column.timestampNs, "a record's own timestamp is kept");
+        assertArrayEquals(shorts, column.payload);
+        assertEquals(0, column.seq, "the producer's seq, not the record's");
+        assertTrue(frames.get(1).timestampNs > 0, "a zero timestamp gets the producer's clock");
+        assertArrayEquals(new long[]{16, 4}, frames.get(2).strides, "explicit strides kept");
+        assertArrayEquals(padded, frames.get(2).payload);
+        assertEquals(1, sum(result.getJobID(), TensorPoolWriter.RECORDS_REJECTED), "unknown dtype 99 rejected");
     }
 
     private static TensorPoolSinkBuilder<float[]> sinkBuilder()

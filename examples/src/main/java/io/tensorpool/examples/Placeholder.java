@@ -1,5 +1,0 @@
-package io.tensorpool.examples;
-
-final class Placeholder
-{
-}
