@@ -41,9 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Both readers do the same per-frame work: validate the frame through the seqlock path, read its seq, confirm the
  * commit word. Only ratios within one run mean anything on a shared machine.
  * <p>
- * Run: {@code mvn -B -o -q exec:exec -pl benchmarks -Dexec.executable=java
- * -Dexec.args="--add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
- * --add-opens java.base/java.io=ALL-UNNAMED -cp %classpath io.tensorpool.bench.flink.FlinkSourceBenchmark 10"}
+ * Run with the module's full classpath (Flink is provided scope) and the tensorpool JVM flags:
+ * {@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+ * --add-opens java.base/java.io=ALL-UNNAMED -cp <benchmarks classpath> io.tensorpool.bench.flink.FlinkSourceBenchmark 10}
  * (argument: measured seconds per size, default 10).
  */
 public final class FlinkSourceBenchmark
