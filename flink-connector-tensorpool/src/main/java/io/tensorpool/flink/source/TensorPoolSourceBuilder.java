@@ -72,6 +72,16 @@ public final class TensorPoolSourceBuilder<T>
     }
 
     /**
+     * @param mode how readers reach shared memory (default {@link AttachMode#DRIVER}).
+     * @return this builder.
+     */
+    public TensorPoolSourceBuilder<T> setAttachMode(final AttachMode mode)
+    {
+        config.set(TensorPoolSourceOptions.ATTACH_MODE, Objects.requireNonNull(mode, "mode"));
+        return this;
+    }
+
+    /**
      * @param channel  where discovery requests go (a registry or a driver's embedded provider).
      * @param streamId its stream id.
      * @return this builder.

@@ -25,6 +25,13 @@ public final class TensorPoolSourceOptions
         .noDefaultValue()
         .withDescription("Aeron directory of the media driver on each TaskManager host; Aeron's default if unset.");
 
+    /** How readers reach shared memory. */
+    public static final ConfigOption<AttachMode> ATTACH_MODE = ConfigOptions.key("tensorpool.attach-mode")
+        .enumType(AttachMode.class)
+        .defaultValue(AttachMode.DRIVER)
+        .withDescription("DRIVER: attach through the host's tensorpool driver with a consumer lease; STANDALONE: map " +
+            "what producers announce, without a driver.");
+
     /** Control channel of the tensorpool driver. */
     public static final ConfigOption<String> DRIVER_CHANNEL = ConfigOptions.key("tensorpool.driver.channel")
         .stringType()

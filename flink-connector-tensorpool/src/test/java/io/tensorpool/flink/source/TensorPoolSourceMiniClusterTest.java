@@ -68,6 +68,7 @@ class TensorPoolSourceMiniClusterTest
         final TensorPoolSource<TensorFrame> source = TensorPoolSource.<TensorFrame>builder()
             .setDiscoveryMode(DiscoveryMode.NONE)
             .setStreamIds(streamIds)
+            .setAttachMode(AttachMode.STANDALONE)
             .setAeronDirectory(rig.aeronDirectoryName())
             .setAllowedBaseDirs(rig.baseDir().toString())
             .setStartingPosition(StartingPosition.EARLIEST_IN_RING)
@@ -110,6 +111,7 @@ class TensorPoolSourceMiniClusterTest
             .setDiscoveryInterval(java.time.Duration.ofMillis(100))
             .setDiscovererFactory(rig.discoverer())
             .setHostId("host-a")
+            .setAttachMode(AttachMode.STANDALONE)
             .setAeronDirectory(rig.aeronDirectoryName())
             .setAllowedBaseDirs(rig.baseDir().toString())
             .setDeserializer(TensorPoolDeserializationSchema.tensorFrames())
@@ -137,6 +139,51 @@ class TensorPoolSourceMiniClusterTest
             }
         }
         assertEquals(Set.of(201, 202), seen);
+    }
+
+    @Test
+    void fullStackDiscoversThroughTheDriverAndReadsWithConsumerLeases() throws Exception
+    {
+        // Driver instance id = host name: the default on both sides, so splits land on this host's readers.
+        rig.startDriver(io.tensorpool.flink.common.HostIdentity.localHostName(), 256);
+        final int frames = 100;
+        final int[] streamIds = {10501, 10502, 10503};
+        for (final int id : streamIds)
+        {
+            rig.startAttached(id, frames, 4096, 500_000L);
+        }
+
+        final TensorPoolSource<TensorFrame> source = TensorPoolSource.<TensorFrame>builder()
+            .setTags("rig")
+            .setAeronDirectory(rig.aeronDirectoryName())
+            .setAllowedBaseDirs(rig.baseDir().toString())
+            .setStartingPosition(StartingPosition.EARLIEST_IN_RING)
+            .setDiscoveryInterval(java.time.Duration.ofMillis(200))
+            .setDeserializer(TensorPoolDeserializationSchema.tensorFrames())
+            .build();
+        final StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        final List<TensorFrame> received = new ArrayList<>();
+        final Map<Integer, Integer> perStream = new HashMap<>();
+        try (CloseableIterator<TensorFrame> it =
+            env.fromSource(source, WatermarkStrategy.noWatermarks(), "tensorpool").executeAndCollect("full-stack"))
+        {
+            while (perStream.size() < streamIds.length || perStream.values().stream().anyMatch(n -> n < frames))
+            {
+                final TensorFrame frame = it.next();
+                received.add(frame);
+                perStream.merge(frame.streamId(), 1, Integer::sum);
+            }
+        }
+
+        assertEquals(frames * streamIds.length, received.size());
+        final Map<Integer, Set<Long>> seqs = new HashMap<>();
+        for (final TensorFrame frame : received)
+        {
+            assertTrue(seqs.computeIfAbsent(frame.streamId(), k -> new HashSet<>()).add(frame.seq()));
+            assertExactBytes(frame, 4096);
+        }
+        assertEquals(Set.of(10501, 10502, 10503), seqs.keySet());
     }
 
     static void assertExactBytes(final TensorFrame frame, final int frameBytes)

@@ -208,6 +208,7 @@ class TensorPoolSourceRecoveryTest
         final TensorPoolSource<TensorFrame> source = TensorPoolSource.<TensorFrame>builder()
             .setDiscoveryMode(DiscoveryMode.NONE)
             .setStreamIds(rig.streamIdsStarted())
+            .setAttachMode(AttachMode.STANDALONE)
             .setAeronDirectory(rig.aeronDirectoryName())
             .setAllowedBaseDirs(rig.baseDir().toString())
             .setDeserializer(TensorPoolDeserializationSchema.tensorFrames())

@@ -35,6 +35,8 @@ import java.util.TreeSet;
  * placement after a restart. Nothing is assigned until every subtask has registered, so the first assignment sees
  * every host. A split with no reader on its host stays unassigned, counted in the {@code unassignedSplits} gauge and
  * warned about once.
+ * <p>
+ * A bounded source reads the streams of its first discovery that finds any, then signals that no more splits come.
  */
 @Internal
 public final class TensorPoolSourceEnumerator implements SplitEnumerator<TensorPoolSplit, TensorPoolEnumeratorState>
@@ -96,7 +98,7 @@ public final class TensorPoolSourceEnumerator implements SplitEnumerator<TensorP
             LOG.info("tensorpool source: readers discover streams on their own hosts; selector={}", selector);
             return;
         }
-        if (discoveryIntervalMs > 0 && boundedness == Boundedness.CONTINUOUS_UNBOUNDED)
+        if (discoveryIntervalMs > 0)
         {
             LOG.info("tensorpool source: discovering streams every {} ms; selector={}", discoveryIntervalMs, selector);
             context.callAsync(this::discover, this::onDiscovered, 0, discoveryIntervalMs);
@@ -224,6 +226,18 @@ public final class TensorPoolSourceEnumerator implements SplitEnumerator<TensorP
             if (selector.matches(stream))
             {
                 current.put(TensorPoolSplit.splitId(stream.driverInstanceId(), stream.streamId()), stream);
+            }
+        }
+        if (boundedness == Boundedness.BOUNDED)
+        {
+            if (initialDiscoveryDone)
+            {
+                return; // a bounded source reads the streams of its first non-empty discovery, no others
+            }
+            if (current.isEmpty())
+            {
+                LOG.info("tensorpool source: bounded source found no stream yet; selector={}", selector);
+                return;
             }
         }
 

@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.tensorpool.client.DataSourceMetadata;
 import io.tensorpool.client.FrameHandler;
 import io.tensorpool.client.TensorPoolConsumer;
+import io.tensorpool.flink.source.AttachMode;
 import io.tensorpool.flink.source.StartingPosition;
 import io.tensorpool.flink.source.TensorPoolSourceOptions;
 import io.tensorpool.flink.source.enumerator.ClientStreamDiscoverer;
@@ -21,7 +22,8 @@ import java.util.List;
 
 /**
  * The production connection: one Aeron client per reader shared by one {@link TensorPoolConsumer} per split, each
- * subscribed to its split's control endpoint and the default descriptor and metadata endpoints.
+ * on its split's driver control endpoint and the default descriptor and metadata endpoints. In
+ * {@link AttachMode#DRIVER} each consumer holds a consumer lease that its polling keeps alive.
  */
 @Internal
 public final class ClientConnection implements TensorPoolConnection
@@ -65,6 +67,7 @@ public final class ClientConnection implements TensorPoolConnection
             .controlChannel(split.driver().channel())
             .controlStreamId(split.driver().streamId())
             .allowedBaseDirs(allowedBaseDirs)
+            .useDriver(config.get(TensorPoolSourceOptions.ATTACH_MODE) == AttachMode.DRIVER)
             .startPosition(position == StartingPosition.EARLIEST_IN_RING ?
                 TensorPoolConsumer.StartPosition.EARLIEST_IN_RING : TensorPoolConsumer.StartPosition.LATEST);
         return new ConsumerFrameSource(new TensorPoolConsumer(ctx));

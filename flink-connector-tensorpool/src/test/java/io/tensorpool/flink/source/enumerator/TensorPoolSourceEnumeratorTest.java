@@ -176,7 +176,7 @@ class TensorPoolSourceEnumeratorTest
         enumerator.start();
         registerTwoHosts(enumerator);
         assertFalse(context.hasNoMoreSplits(0));
-        context.runNextOneTimeCallable();
+        context.runPeriodicCallable(0);
         for (int i = 0; i < 4; i++)
         {
             assertTrue(context.hasNoMoreSplits(i), "subtask " + i);

@@ -11,6 +11,13 @@ import io.tensorpool.shm.FrameClaim;
 import io.tensorpool.shm.StreamRegionFiles;
 import io.tensorpool.testing.TestMediaDriver;
 import io.tensorpool.control.DefaultEndpoints;
+import io.tensorpool.discovery.DiscoveryProvider;
+import io.tensorpool.discovery.DriverFeed;
+import io.tensorpool.driver.DriverProfile;
+import io.tensorpool.driver.ShmDriver;
+import io.tensorpool.driver.ShmDriverLauncher;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.CloseHelper;
 
 import java.io.IOException;
@@ -41,6 +48,8 @@ public final class ProducerRig implements AutoCloseable
     private final Path baseDir;
     private final String discoveryKey = UUID.randomUUID().toString();
     private final List<ProducerThread> producers = new CopyOnWriteArrayList<>();
+    private ShmDriverLauncher shmDriver;
+    private AgentRunner discoveryRunner;
 
     public ProducerRig()
     {
@@ -104,6 +113,45 @@ public final class ProducerRig implements AutoCloseable
         return producers.stream().mapToInt(ProducerThread::streamId).distinct().toArray();
     }
 
+    /**
+     * Start an embedded tensorpool driver ({@code instanceId}, regions under {@link #baseDir()}) with its embedded
+     * discovery provider on the default control endpoint.
+     */
+    public void startDriver(final String instanceId, final int nslots)
+    {
+        shmDriver = ShmDriverLauncher.launch(new ShmDriver.Context()
+            .aeron(aeron)
+            .instanceId(instanceId)
+            .shmBaseDir(baseDir)
+            .profile(new DriverProfile("rig", nslots, new int[]{1, 2}, new int[]{4096, 1 << 20}))
+            .prefault(false)
+            .announcePeriodNs(ANNOUNCE_PERIOD_NS));
+        final DiscoveryProvider provider = new DiscoveryProvider(new DiscoveryProvider.Context()
+            .aeron(aeron)
+            .addFeed(DriverFeed.local(instanceId)));
+        discoveryRunner = new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null, provider);
+        AgentRunner.startOnThread(discoveryRunner);
+    }
+
+    /** Start a producer attached through the driver, declaring name {@code rig-<id>} and tag {@code rig}. */
+    public ProducerThread startAttached(final int streamId, final long frames, final int frameBytes, final long intervalNs)
+    {
+        final TensorPoolProducer producer = new TensorPoolProducer(new TensorPoolProducer.Context()
+            .aeron(aeron)
+            .streamId(streamId)
+            .useDriver(true)
+            .shmBaseDir(baseDir)
+            .announcePeriodNs(ANNOUNCE_PERIOD_NS)
+            .qosPeriodNs(ANNOUNCE_PERIOD_NS)
+            .metadataPeriodNs(ANNOUNCE_PERIOD_NS)
+            .consumerHelloIntervalNs(ANNOUNCE_PERIOD_NS)
+            .dataSourceName("rig-" + streamId)
+            .tags(List.of("rig")));
+        final ProducerThread thread = new ProducerThread(producer, streamId, frames, frameBytes, intervalNs);
+        producers.add(thread);
+        return thread;
+    }
+
     /** Make a stream visible to {@link #discoverer()}, owned by {@code host}. */
     public void announceInDiscovery(final int streamId, final String host)
     {
@@ -154,7 +202,7 @@ public final class ProducerRig implements AutoCloseable
     {
         CloseHelper.closeAll(producers);
         DISCOVERY.remove(discoveryKey);
-        CloseHelper.closeAll(aeron, mediaDriver);
+        CloseHelper.closeAll(discoveryRunner, shmDriver, aeron, mediaDriver);
         StreamRegionFiles.deleteRecursively(baseDir);
     }
 
@@ -229,6 +277,11 @@ public final class ProducerRig implements AutoCloseable
         public void writeMore(final long more)
         {
             target = target + more;
+        }
+
+        public boolean isReady()
+        {
+            return producer.isReady();
         }
 
         public long written()
