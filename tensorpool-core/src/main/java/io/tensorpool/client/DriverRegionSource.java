@@ -40,6 +40,9 @@ public final class DriverRegionSource implements ProducerRegionSource, DriverCli
     private StreamLayout layout;
     private List<Path> allowedBaseDirs;
     private boolean closed;
+    private long retryAtNs;
+    private long lastNowNs;
+    private long mapRetryDelayNs;
 
     @Override
     public void open(final TensorPoolProducer.Context context)
@@ -48,6 +51,7 @@ public final class DriverRegionSource implements ProducerRegionSource, DriverCli
         dirs.add(context.shmBaseDir());
         dirs.add(ShmDriverConfiguration.defaultShmBaseDir());
         allowedBaseDirs = new ArrayList<>(dirs);
+        mapRetryDelayNs = Math.max(context.announcePeriodNs(), 100_000_000L);
         client = new DriverClient(new DriverClient.Context()
             .aeron(context.aeron())
             .controlChannel(context.controlChannel())
@@ -64,8 +68,10 @@ public final class DriverRegionSource implements ProducerRegionSource, DriverCli
     @Override
     public int doWork(final long nowNs)
     {
+        lastNowNs = nowNs;
         int work = client.doWork();
-        if (!closed && client.state() == LeaseState.UNATTACHED)
+        // After a mapping failure wait before attaching again: every producer attach creates a new epoch.
+        if (!closed && client.state() == LeaseState.UNATTACHED && nowNs - retryAtNs >= 0)
         {
             client.requestAttach();
             work++;
@@ -114,6 +120,7 @@ public final class DriverRegionSource implements ProducerRegionSource, DriverCli
             // Fail closed (Driver §4.7a): drop the lease and attach again.
             LOG.warn("stream={} epoch={} cannot map driver regions: {}", Integer.toUnsignedString(
                 attachment.streamId()), attachment.epoch(), ex.getMessage());
+            retryAtNs = lastNowNs + mapRetryDelayNs;
             client.detach();
         }
     }

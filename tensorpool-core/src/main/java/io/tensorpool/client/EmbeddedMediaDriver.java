@@ -4,7 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
-import org.agrona.IoUtil;
+import io.tensorpool.shm.StreamRegionFiles;
 
 import java.io.File;
 import java.util.UUID;
@@ -59,6 +59,7 @@ public final class EmbeddedMediaDriver implements AutoCloseable
     public void close()
     {
         CloseHelper.close(driver);
-        IoUtil.delete(new File(aeronDirectoryName), true);
+        // never IoUtil.delete: it follows symlinks out of the directory
+        StreamRegionFiles.deleteRecursively(java.nio.file.Path.of(aeronDirectoryName));
     }
 }

@@ -3,8 +3,12 @@ package io.tensorpool.client;
 import io.aeron.Aeron;
 import io.aeron.Image;
 import io.aeron.Subscription;
+import io.tensorpool.codecs.driver.PublishMode;
+import io.tensorpool.codecs.driver.Role;
 import io.tensorpool.codecs.wire.ClockDomain;
 import io.tensorpool.codecs.wire.ConsumerConfigDecoder;
+import io.tensorpool.codecs.wire.ControlResponseDecoder;
+import io.tensorpool.codecs.wire.ResponseCode;
 import io.tensorpool.codecs.wire.DataSourceAnnounceDecoder;
 import io.tensorpool.codecs.wire.DataSourceMetaDecoder;
 import io.tensorpool.codecs.wire.FrameDescriptorDecoder;
@@ -16,6 +20,11 @@ import io.tensorpool.control.SharedPublications;
 import io.tensorpool.control.WireMessageEncoder;
 import io.tensorpool.control.WireMessageListener;
 import io.tensorpool.control.WirePoller;
+import io.tensorpool.driver.ShmDriverConfiguration;
+import io.tensorpool.driver.client.DriverAttachment;
+import io.tensorpool.driver.client.DriverClient;
+import io.tensorpool.driver.client.DriverClientListener;
+import io.tensorpool.driver.client.LeaseState;
 import io.tensorpool.shm.FrameView;
 import io.tensorpool.shm.PoolDescriptor;
 import io.tensorpool.shm.RegionPathPolicy;
@@ -35,11 +44,13 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -103,7 +114,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final int consumerId;
     private final Aeron aeron;
     private RegionPathPolicy pathPolicy;
-    private final io.tensorpool.driver.client.DriverClient driverClient;
+    private final DriverClient driverClient;
     private final SharedPublications publications;
     private final io.aeron.Publication controlPublication;
     private final io.aeron.Publication qosPublication;
@@ -173,6 +184,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long resyncs;
     private long epochChanges;
     private long remaps;
+    private long regionFaults;
+    /** Identity (file key) and mapped size of every region file, to notice truncation or replacement (see poll). */
+    private Path[] mappedFiles = new Path[0];
+    private Object[] mappedFileKeys = new Object[0];
+    private long[] mappedFileSizes = new long[0];
     private long mapFailures;
     private long announcesStale;
     private long announcesBeforeJoin;
@@ -180,6 +196,8 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long progressDelivered;
     private long progressDropped;
     private long lastWarnNs = Long.MIN_VALUE;
+    private long controlResponses;
+    private volatile String lastControlResponse = "";
 
     /** Subscribe to the control, descriptor and metadata endpoints and publish on control and QoS. */
     public TensorPoolConsumer(final Context context)
@@ -191,11 +209,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.consumerId = context.consumerId();
         this.aeron = context.aeron();
         SharedPublications pubs = null;
-        io.tensorpool.driver.client.DriverClient driver = null;
+        DriverClient driver = null;
         try
         {
-            // Driver mode: the driver creates its base directory on first attach, so the policy is built at map time.
-            this.pathPolicy = context.useDriver() ? null : new RegionPathPolicy(context.allowedBaseDirs());
+            // the region path policy is built at map time: base directories may be created later by a producer or
+            // the driver (on first attach)
             pubs = new SharedPublications(aeron);
             this.publications = pubs;
             this.controlPublication = pubs.publication(context.controlChannel(), context.controlStreamId());
@@ -234,15 +252,14 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             if (context.useDriver())
             {
                 // Driver Model: hold a consumer lease; mapping follows the lease, not raw announces (Driver §2.3).
-                driver = new io.tensorpool.driver.client.DriverClient(new io.tensorpool.driver.client.DriverClient
-                    .Context()
+                driver = new DriverClient(new DriverClient.Context()
                     .aeron(aeron)
                     .controlChannel(context.controlChannel())
                     .controlStreamId(context.controlStreamId())
                     .streamId(streamId)
-                    .role(io.tensorpool.codecs.driver.Role.CONSUMER)
+                    .role(Role.CONSUMER)
                     .clientId(consumerId)
-                    .publishMode(io.tensorpool.codecs.driver.PublishMode.EXISTING_OR_CREATE)
+                    .publishMode(PublishMode.EXISTING_OR_CREATE)
                     .announceFreshnessNs(context.announceFreshnessWindowNs())
                     .nanoClock(clock)
                     .listener(new DriverLeaseListener()));
@@ -330,6 +347,31 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.handler = handler;
         this.deliverBudget = limit;
         this.delivered = 0;
+        try
+        {
+            return pollMapped(handler);
+        }
+        catch (final InternalError ex)
+        {
+            // A region file truncated under the mapping raises SIGBUS on access; the JVM reports it as this
+            // InternalError, possibly a little after the faulting read. The mapping is dead: drop it, wait for the
+            // next announce/attach to map again, never touch the dead pages again (docs/hardening.md).
+            if (regions == null)
+            {
+                throw ex;
+            }
+            regionFaults++;
+            LOG.warn("stream={} epoch={} fault reading the mapped regions (file truncated or replaced?): " +
+                "unmapping: {}", Integer.toUnsignedString(streamId), mappedEpoch, ex.getMessage());
+            unmap();
+            remaps++;
+            this.handler = null;
+            return 1;
+        }
+    }
+
+    private int pollMapped(final FrameHandler handler)
+    {
         final long nowNs = clock.nanoTime();
         int work = dutyCycle(nowNs);
         if (replayPending && state == State.MAPPED && handler != null)
@@ -433,7 +475,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         if (driverClient != null)
         {
             work += driverClient.doWork();
-            if (driverClient.state() == io.tensorpool.driver.client.LeaseState.UNATTACHED)
+            if (driverClient.state() == LeaseState.UNATTACHED)
             {
                 driverClient.requestAttach();
             }
@@ -524,6 +566,14 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         if (state != State.MAPPED)
         {
             return 0;
+        }
+        if (!regionFilesIntact())
+        {
+            LOG.warn("stream={} epoch={} a region file was truncated, replaced or removed: unmapping",
+                Integer.toUnsignedString(streamId), mappedEpoch);
+            unmap();
+            remaps++;
+            return 1;
         }
         final org.agrona.concurrent.UnsafeBuffer header = regions.headerRing().buffer();
         if (Superblock.magic(header) != ShmLayout.MAGIC || Superblock.epoch(header) != mappedEpoch)
@@ -852,7 +902,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             if (pathPolicy == null)
             {
-                pathPolicy = driverPathPolicy();
+                pathPolicy = driverClient != null ? driverPathPolicy() : new RegionPathPolicy(ctx.allowedBaseDirs());
             }
             mapped = StreamRegionFiles.map(layout, pathPolicy, false);
         }
@@ -866,9 +916,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             }
             return;
         }
+        final boolean sameEpoch = mappedEpoch == layout.epoch() && mappedEpoch != 0;
         regions = mapped;
         mappedLayout = layout;
         reader = new SlotReader(mapped);
+        recordRegionFiles(mapped);
         mappedEpoch = layout.epoch();
         epochFloor = mappedEpoch;
         ringMask = layout.headerNslots() - 1;
@@ -877,13 +929,22 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             replayScratch = new long[layout.headerNslots()];
         }
         state = State.MAPPED;
-        lastSeqSeen = NO_SEQ;
-        lastDeliveredSeq = NO_SEQ;
         resyncTargetSeq = NO_SEQ;
         progressFrameId = NO_SEQ;
-        // after a remap, frames of the new epoch committed before we mapped are still in the ring: deliver them
-        replayPending = remap || ctx.startPosition() == StartPosition.EARLIEST_IN_RING;
-        replayAfterSeq = NO_SEQ;
+        if (sameEpoch)
+        {
+            // remapped the same epoch (e.g. after a liveness timeout): same frames, keep seq tracking and catch up
+            replayPending = true;
+            replayAfterSeq = lastDeliveredSeq;
+        }
+        else
+        {
+            lastSeqSeen = NO_SEQ;
+            lastDeliveredSeq = NO_SEQ;
+            // after a remap, frames of the new epoch committed before we mapped are still in the ring: deliver them
+            replayPending = remap || ctx.startPosition() == StartPosition.EARLIEST_IN_RING;
+            replayAfterSeq = NO_SEQ;
+        }
         LOG.info("stream={} epoch={} mapped: nslots={} pools={} header={}", Integer.toUnsignedString(streamId),
             mappedEpoch, layout.headerNslots(), layout.pools().size(), layout.headerRegionUri());
     }
@@ -891,13 +952,13 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     /** Allowed base dirs that exist now, plus the driver's default base dir (driver mode only). */
     private RegionPathPolicy driverPathPolicy()
     {
-        final List<java.nio.file.Path> existing = new ArrayList<>();
-        final java.util.LinkedHashSet<java.nio.file.Path> candidates = new java.util.LinkedHashSet<>(
+        final List<Path> existing = new ArrayList<>();
+        final LinkedHashSet<Path> candidates = new LinkedHashSet<>(
             ctx.allowedBaseDirs());
-        candidates.add(io.tensorpool.driver.ShmDriverConfiguration.defaultShmBaseDir());
-        for (final java.nio.file.Path dir : candidates)
+        candidates.add(ShmDriverConfiguration.defaultShmBaseDir());
+        for (final Path dir : candidates)
         {
-            if (java.nio.file.Files.isDirectory(dir))
+            if (Files.isDirectory(dir))
             {
                 existing.add(dir);
             }
@@ -906,10 +967,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     }
 
     /** Driver Model consumer: the lease decides what is mapped (Driver §4.9, §4.12.3). */
-    private final class DriverLeaseListener implements io.tensorpool.driver.client.DriverClientListener
+    private final class DriverLeaseListener implements DriverClientListener
     {
         @Override
-        public void onAttached(final io.tensorpool.driver.client.DriverAttachment attachment)
+        public void onAttached(final DriverAttachment attachment)
         {
             if (state == State.MAPPED && mappedEpoch == attachment.epoch())
             {
@@ -930,7 +991,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
 
         @Override
-        public void onLayoutChanged(final io.tensorpool.driver.client.DriverAttachment attachment)
+        public void onLayoutChanged(final DriverAttachment attachment)
         {
             LOG.info("stream={} epoch={} driver moved the stream to a new epoch (was {}): remapping",
                 Integer.toUnsignedString(streamId), attachment.epoch(), mappedEpoch);
@@ -955,8 +1016,61 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
     }
 
+    private void recordRegionFiles(final StreamRegions mapped)
+    {
+        final int count = 1 + mapped.poolCount();
+        mappedFiles = new Path[count];
+        mappedFileKeys = new Object[count];
+        mappedFileSizes = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            final io.tensorpool.shm.MappedRegion region = i == 0 ? mapped.headerRing().region() :
+                mapped.pool(i - 1).region();
+            mappedFiles[i] = region.path();
+            mappedFileSizes[i] = region.spec().fileSize();
+            mappedFileKeys[i] = fileKey(region.path());
+        }
+    }
+
+    /** Checked at the liveness period: each mapped file is still the same inode and at least as large as mapped. */
+    private boolean regionFilesIntact()
+    {
+        for (int i = 0; i < mappedFiles.length; i++)
+        {
+            try
+            {
+                final java.nio.file.attribute.BasicFileAttributes attrs = java.nio.file.Files.readAttributes(
+                    mappedFiles[i], java.nio.file.attribute.BasicFileAttributes.class);
+                if (attrs.size() < mappedFileSizes[i] ||
+                    (mappedFileKeys[i] != null && !mappedFileKeys[i].equals(attrs.fileKey())))
+                {
+                    return false;
+                }
+            }
+            catch (final java.io.IOException ex)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object fileKey(final Path path)
+    {
+        try
+        {
+            return java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
+                .fileKey();
+        }
+        catch (final java.io.IOException ex)
+        {
+            return null;
+        }
+    }
+
     private void unmap()
     {
+        mappedFiles = new Path[0];
         final StreamRegions toClose = regions;
         regions = null;
         reader = null;
@@ -1238,6 +1352,21 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
 
         @Override
+        public void onControlResponse(final ControlResponseDecoder decoder, final int source)
+        {
+            // producers answer a ConsumerHello problem with correlation id = consumer id
+            if (decoder.correlationId() == (consumerId & 0xFFFF_FFFFL))
+            {
+                final ResponseCode code = decoder.code();
+                final String message = decoder.errorMessage();
+                controlResponses++;
+                lastControlResponse = code + ": " + message;
+                LOG.warn("stream={} consumer={} control response {}: {}", Integer.toUnsignedString(streamId),
+                    Integer.toUnsignedString(consumerId), code, message);
+            }
+        }
+
+        @Override
         public void onDataSourceMeta(final DataSourceMetaDecoder decoder, final int source)
         {
             TensorPoolConsumer.this.onDataSourceMeta(decoder);
@@ -1295,6 +1424,18 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     public String fallbackUri()
     {
         return fallbackUri;
+    }
+
+    /** {@code ControlResponse} messages addressed to this consumer (correlation id = consumer id). */
+    public long controlResponses()
+    {
+        return controlResponses;
+    }
+
+    /** The last {@code ControlResponse} for this consumer as "CODE: message", empty if none. */
+    public String lastControlResponse()
+    {
+        return lastControlResponse;
     }
 
     /** Join time used for the Wire §10.1.1 rule (local monotonic ns). */
@@ -1376,6 +1517,15 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     public long remaps()
     {
         return remaps;
+    }
+
+    /**
+     * Times a mapped region faulted on access (its file was truncated under the mapping) and the consumer unmapped
+     * it instead of crashing; each is also counted in {@link #remaps()}.
+     */
+    public long regionFaults()
+    {
+        return regionFaults;
     }
 
     /** Announces whose regions could not be mapped (path policy, superblock, layout). */
@@ -1545,6 +1695,13 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             if (allowedBaseDirs.isEmpty())
             {
                 throw new IllegalArgumentException("allowedBaseDirs must name at least one directory");
+            }
+            for (final Path dir : allowedBaseDirs)
+            {
+                if (!dir.isAbsolute())
+                {
+                    throw new IllegalArgumentException("allowedBaseDirs entries must be absolute: " + dir);
+                }
             }
             if (aeron == null)
             {

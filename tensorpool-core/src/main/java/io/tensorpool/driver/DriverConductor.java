@@ -69,6 +69,7 @@ final class DriverConductor extends SchemaGatedHandler
     private ShutdownReason drainReason = ShutdownReason.ADMIN;
     private boolean shutdownSent;
     private boolean terminated;
+    private boolean started;
     private long lastRejectLogNs;
     private long rejectsSinceLog;
 
@@ -94,6 +95,11 @@ final class DriverConductor extends SchemaGatedHandler
 
     void onStart(final long nowNs)
     {
+        if (started)
+        {
+            return;
+        }
+        started = true;
         nextLeaseCheckNs = nowNs + leaseCheckIntervalNs;
         nextAnnounceNs = nowNs;
         if (ctx.epochGcEnabled() && ctx.epochGcOnStartup())
@@ -546,6 +552,11 @@ final class DriverConductor extends SchemaGatedHandler
      */
     int onTimers(final long nowNs)
     {
+        if (!started)
+        {
+            // Driven by a caller's loop that never called onStart().
+            onStart(nowNs);
+        }
         int work = 0;
         if (nowNs - nextLeaseCheckNs >= 0)
         {

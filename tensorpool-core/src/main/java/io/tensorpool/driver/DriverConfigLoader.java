@@ -340,7 +340,7 @@ public final class DriverConfigLoader
         final String env = envValue(key);
         if (env != null)
         {
-            return new TomlMapper().getNodeFactory().textNode(env);
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(env);
         }
         JsonNode node = root;
         for (final String part : key.split("\\."))

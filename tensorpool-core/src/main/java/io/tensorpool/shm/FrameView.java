@@ -3,6 +3,8 @@ package io.tensorpool.shm;
 import io.tensorpool.codecs.wire.Dtype;
 import io.tensorpool.codecs.wire.MajorOrder;
 import io.tensorpool.codecs.wire.ProgressUnit;
+import io.tensorpool.tensor.ElementTypes;
+import io.tensorpool.tensor.TensorLayoutRules;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -142,6 +144,32 @@ public final class FrameView
     {
         checkDim(i);
         return effectiveStrides[i];
+    }
+
+    /** Size in bytes of one element of {@link #dtype()} (BYTES, BIT, BOOLEAN count as 1, see ElementTypes). */
+    public int elementSize()
+    {
+        return ElementTypes.elementSize(dtypeRaw);
+    }
+
+    /**
+     * True if the strides in force are the contiguous ones for the shape and major order (declared 0, or explicit but
+     * equal), so the payload can be consumed as one dense block of {@code elementCount() * elementSize()} bytes.
+     */
+    public boolean isContiguous()
+    {
+        long expected = elementSize();
+        final boolean columnMajor = majorOrderRaw == TensorLayoutRules.MAJOR_ORDER_COLUMN;
+        for (int k = 0; k < ndims; k++)
+        {
+            final int i = columnMajor ? k : ndims - 1 - k;
+            if (dims[i] > 1 && effectiveStrides[i] != expected)
+            {
+                return false;
+            }
+            expected *= Math.max(dims[i], 1);
+        }
+        return true;
     }
 
     /** Number of elements (product of dims). */

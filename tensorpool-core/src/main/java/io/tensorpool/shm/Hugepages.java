@@ -85,6 +85,36 @@ public final class Hugepages
         return result;
     }
 
+    /**
+     * The hugepage size of the hugetlbfs mount holding {@code path}, or -1 if the path is not on hugetlbfs (or the
+     * mount table cannot be read). Used on creation, where a region on hugetlbfs must have a stride that is a
+     * multiple of that size (Wire §15.22) whether or not its URI will say {@code require_hugepages=true}.
+     */
+    public static long hugetlbfsPageSize(final Path path)
+    {
+        try
+        {
+            return hugetlbfsPageSize(path, Files.readAllLines(MOUNTINFO), defaultHugepageSize());
+        }
+        catch (final IOException ex)
+        {
+            return -1;
+        }
+    }
+
+    /** {@link #hugetlbfsPageSize(Path)} against given {@code mountinfo} lines (for tests). */
+    static long hugetlbfsPageSize(final Path path, final List<String> mountinfo, final long defaultHugepageSize)
+    {
+        try
+        {
+            return verify(path, mountinfo, defaultHugepageSize);
+        }
+        catch (final ShmValidationException notHugetlbfs)
+        {
+            return -1;
+        }
+    }
+
     /** The {@code pagesize=} mount option in bytes (e.g. {@code pagesize=2M}), or -1 if absent or malformed. */
     static long pageSizeOption(final String options)
     {

@@ -66,6 +66,13 @@ public final class MappedRegion implements AutoCloseable
     {
         checkLittleEndianHost();
         checkFileMode(path, fileMode);
+        final Path parent = path.toAbsolutePath().getParent();
+        final long hugepageSize = parent == null ? -1 : Hugepages.hugetlbfsPageSize(parent);
+        if (hugepageSize > 0 && spec.regionType() == RegionType.PAYLOAD_POOL)
+        {
+            // Wire §15.22: on hugetlbfs the stride must be a multiple of the mount's hugepage size
+            RegionSpec.checkStride(spec.strideBytes() & 0xFFFF_FFFFL, hugepageSize);
+        }
         final long size = spec.fileSize();
         if (size > Integer.MAX_VALUE)
         {

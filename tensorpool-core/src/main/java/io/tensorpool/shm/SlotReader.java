@@ -212,9 +212,16 @@ public final class SlotReader
         return OK;
     }
 
-    /** The committed sequence currently in slot {@code index}, or -1 if the slot is not committed. */
+    /**
+     * The committed sequence currently in slot {@code index}, or -1 if the slot is not committed or the index is
+     * outside the ring. A snapshot for diagnostics and resynchronisation; frames are still read through {@link #begin}.
+     */
     public long committedSequenceAt(final int index)
     {
+        if (index < 0 || index >= ring.nslots())
+        {
+            return -1;
+        }
         final long word = ring.seqCommitAcquire(index);
         return SeqCommit.isCommitted(word) ? SeqCommit.sequence(word) : -1;
     }

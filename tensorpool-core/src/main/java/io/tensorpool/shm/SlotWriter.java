@@ -115,7 +115,7 @@ public final class SlotWriter
         header.putInt(base + SLOT_PAYLOAD_OFFSET_OFFSET, 0);
         header.putLong(base + SLOT_TIMESTAMP_OFFSET, claim.timestampNs);
         header.putInt(base + SLOT_META_VERSION_OFFSET, (int)claim.metaVersion);
-        header.setMemory(base + SLOT_PAD_OFFSET, SLOT_HEADER_BLOCK_LENGTH - SLOT_PAD_OFFSET, (byte)0);
+        zero(header, base + SLOT_PAD_OFFSET, SLOT_HEADER_BLOCK_LENGTH - SLOT_PAD_OFFSET);
         header.putInt(base + SLOT_HEADER_BYTES_LENGTH_OFFSET, TENSOR_HEADER_BYTES_LENGTH);
 
         final int embedded = base + SLOT_EMBEDDED_HEADER_OFFSET;
@@ -125,7 +125,7 @@ public final class SlotWriter
         header.putShort(embedded + MessageHeaderEncoder.versionEncodingOffset(), (short)WIRE_SCHEMA_VERSION);
 
         final int th = base + SLOT_TENSOR_HEADER_OFFSET;
-        header.setMemory(th, TH_BLOCK_LENGTH, (byte)0);
+        zero(header, th, TH_BLOCK_LENGTH);
         header.putShort(th + TH_DTYPE_OFFSET, claim.dtype);
         header.putShort(th + TH_MAJOR_ORDER_OFFSET, claim.majorOrder);
         header.putByte(th + TH_NDIMS_OFFSET, (byte)claim.ndims);
@@ -165,6 +165,24 @@ public final class SlotWriter
         for (int i = 0; i < regions.poolCount(); i++)
         {
             Superblock.refreshActivity(regions.pool(i).region().buffer(), nowNs);
+        }
+    }
+
+    /**
+     * Zero {@code length} bytes of shared memory with plain stores. Not {@code setMemory}: on a mapping whose file was
+     * truncated underneath (SIGBUS), the JVM turns a fault in compiled stores into an {@code InternalError} the caller
+     * can contain, but a fault inside {@code Unsafe.setMemory} (VM runtime code) aborts the whole process.
+     */
+    private static void zero(final org.agrona.concurrent.UnsafeBuffer buffer, final int offset, final int length)
+    {
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            buffer.putLong(offset + i, 0L);
+        }
+        for (; i < length; i++)
+        {
+            buffer.putByte(offset + i, (byte)0);
         }
     }
 }

@@ -82,6 +82,17 @@ class AnnounceAndMalformedTest
     }
 
     @Test
+    void consumerStartedBeforeItsBaseDirectoryExistsMapsOnceTheProducerCreatesIt()
+    {
+        final java.nio.file.Path later = rig.baseDir.resolve("created-later");
+        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(STREAM).allowedBaseDirs(List.of(later)));
+        final FrameHandler handler = frame -> { };
+        consumer.poll(handler, 1);
+        rig.producer(rig.producerContext(STREAM).shmBaseDir(later));
+        rig.await("mapped", () -> consumer.state() == TensorPoolConsumer.State.MAPPED, () -> consumer.poll(handler, 1));
+    }
+
+    @Test
     void malformedAndForeignFragmentsOnEveryStreamAreCountedAndSkipped()
     {
         final TensorPoolProducer producer = rig.producer(rig.producerContext(STREAM));

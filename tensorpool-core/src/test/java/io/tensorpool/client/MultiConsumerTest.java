@@ -160,6 +160,8 @@ class MultiConsumerTest
         assertEquals(0, producer.offer(src, 0, 100, Dtype.UINT8, new int[]{100}, 1));
         rig.await("frame on shared stream", () -> got.size() == 1, () -> consumer.poll(handler, 10));
         assertFalse(consumer.usingConsumerDescriptorStream());
+        rig.await("told why", () -> consumer.controlResponses() > 0, () -> consumer.poll(handler, 10));
+        assertTrue(consumer.lastControlResponse().startsWith("REJECTED"), consumer.lastControlResponse());
     }
 
     @Test

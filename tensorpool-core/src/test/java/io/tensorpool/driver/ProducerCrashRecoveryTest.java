@@ -30,12 +30,13 @@ class ProducerCrashRecoveryTest
     {
         try (DriverTestHarness h = new DriverTestHarness(ctx -> ctx
             .nanoClock(SystemNanoClock.INSTANCE)
-            .keepaliveIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
+            .keepaliveIntervalNs(TimeUnit.MILLISECONDS.toNanos(200))
+            .expiryGraceIntervals(5)
             .announcePeriodNs(TimeUnit.MILLISECONDS.toNanos(50))))
         {
             final DriverClient consumer = h.client(h.clientContext(STREAM, Role.CONSUMER, new ShmDriverTest.Events())
                 .nanoClock(SystemNanoClock.INSTANCE)
-                .keepaliveIntervalNs(TimeUnit.MILLISECONDS.toNanos(100)));
+                .keepaliveIntervalNs(TimeUnit.MILLISECONDS.toNanos(200)));
             h.attach(consumer);
             final long before = consumer.attachment().epoch();
 
@@ -51,13 +52,13 @@ class ProducerCrashRecoveryTest
                 assertTrue(child.waitFor(20, TimeUnit.SECONDS));
                 assertEquals(137, child.exitValue(), "killed by SIGKILL");
 
-                h.pumpUntil("lease expired and consumer remapped", () -> h.driver.counters().leasesExpired() == 1 &&
+                h.pumpUntil("lease expired and consumer remapped", () -> h.driver.counters().leasesExpired() >= 1 &&
                     consumer.attachment() != null && consumer.attachment().epoch() > crashedEpoch);
                 assertEquals(LeaseState.ATTACHED, consumer.state());
 
                 final DriverClient next = h.client(h.clientContext(STREAM, Role.PRODUCER, new ShmDriverTest.Events())
                     .nanoClock(SystemNanoClock.INSTANCE)
-                    .keepaliveIntervalNs(TimeUnit.MILLISECONDS.toNanos(100)));
+                    .keepaliveIntervalNs(TimeUnit.MILLISECONDS.toNanos(200)));
                 h.attach(next);
                 assertTrue(next.attachment().epoch() > crashedEpoch);
                 h.pumpUntil("consumer on the new producer's epoch", () -> consumer.attachment() != null &&

@@ -121,6 +121,18 @@ class ShmDriverTest
             }
             assertEquals(2, h.driver.activeLeaseCount());
             assertEquals(0, h.driver.counters().leasesExpired());
+            // The driver refreshes activity_timestamp_ns on behalf of the stream at the announce period.
+            try (StreamRegions readable = StreamRegionFiles.map(consumer.attachment().layout(),
+                RegionPathPolicy.of(h.baseDir), false))
+            {
+                final long announces = h.driver.counters().announces();
+                h.advance(h.driver.context().announcePeriodNs());
+                h.pumpUntil("periodic announce", () -> h.driver.counters().announces() > announces);
+                assertEquals(h.clock.nanoTime(),
+                    io.tensorpool.shm.Superblock.activityTimestampNs(readable.headerRing().buffer()));
+                assertEquals(h.clock.nanoTime(),
+                    io.tensorpool.shm.Superblock.activityTimestampNs(readable.pool(1).region().buffer()));
+            }
             assertEquals(LeaseState.ATTACHED, producer.state());
 
             consumer.detach();

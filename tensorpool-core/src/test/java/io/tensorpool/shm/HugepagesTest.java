@@ -63,6 +63,14 @@ class HugepagesTest
     }
 
     @Test
+    void creationLooksUpTheHugepageSizeWithoutFailingElsewhere()
+    {
+        assertEquals(1L << 30, Hugepages.hugetlbfsPageSize(Path.of("/mnt/huge 1g/ns"), MOUNTINFO, 2L << 20));
+        assertEquals(-1, Hugepages.hugetlbfsPageSize(Path.of("/dev/shm/ns"), MOUNTINFO, 2L << 20));
+        assertEquals(-1, Hugepages.hugetlbfsPageSize(Path.of("/dev/shm")), "this machine's /dev/shm is tmpfs");
+    }
+
+    @Test
     void parsesPageSizeOptions()
     {
         assertEquals(2L << 20, Hugepages.pageSizeOption("rw,pagesize=2M"));

@@ -43,9 +43,10 @@ class ShmLayoutGoldenTest
     void headerRingSuperblockFieldsAtSpecOffsets() throws IOException
     {
         final Path file = dir.resolve("header.ring");
-        try (MappedRegion ignored = MappedRegion.create(
+        try (MappedRegion region = MappedRegion.create(
             file, RegionSpec.headerRing(STREAM_ID, EPOCH, NSLOTS), MappedRegion.PRIVATE_FILE_MODE, false, PID, NOW))
         {
+            assertEquals(file, region.path());
             final byte[] raw = Files.readAllBytes(file);
             assertEquals(64 + NSLOTS * 256, raw.length, "superblock 64 + nslots x 256 (Wire §8.1)");
             final ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
@@ -75,10 +76,11 @@ class ShmLayoutGoldenTest
     void payloadPoolSuperblockFieldsAtSpecOffsets() throws IOException
     {
         final Path file = dir.resolve("payload-12594.pool");
-        try (MappedRegion ignored = MappedRegion.create(file,
+        try (MappedRegion region = MappedRegion.create(file,
             RegionSpec.payloadPool(STREAM_ID, EPOCH, POOL_ID, NSLOTS, STRIDE), MappedRegion.GROUP_FILE_MODE, true,
             PID, NOW))
         {
+            assertEquals(file, region.path());
             final byte[] raw = Files.readAllBytes(file);
             assertEquals(64 + NSLOTS * STRIDE, raw.length, "superblock 64 + nslots x stride (Wire §9)");
             final ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
@@ -301,6 +303,30 @@ class ShmLayoutGoldenTest
         assertEquals(52, ShmLayout.TH_TEMPLATE_ID);
         assertEquals(900, ShmLayout.WIRE_SCHEMA_ID);
         assertEquals(1, ShmLayout.WIRE_SCHEMA_VERSION);
+        final int[][] offsets = {
+            {ShmLayout.SB_MAGIC_OFFSET, 0}, {ShmLayout.SB_LAYOUT_VERSION_OFFSET, 8}, {ShmLayout.SB_EPOCH_OFFSET, 12},
+            {ShmLayout.SB_STREAM_ID_OFFSET, 20}, {ShmLayout.SB_REGION_TYPE_OFFSET, 24},
+            {ShmLayout.SB_POOL_ID_OFFSET, 26}, {ShmLayout.SB_NSLOTS_OFFSET, 28}, {ShmLayout.SB_SLOT_BYTES_OFFSET, 32},
+            {ShmLayout.SB_STRIDE_BYTES_OFFSET, 36}, {ShmLayout.SB_PID_OFFSET, 40},
+            {ShmLayout.SB_START_TIMESTAMP_OFFSET, 48}, {ShmLayout.SB_ACTIVITY_TIMESTAMP_OFFSET, 56},
+            {ShmLayout.SLOT_SEQ_COMMIT_OFFSET, 0}, {ShmLayout.SLOT_VALUES_LEN_OFFSET, 8},
+            {ShmLayout.SLOT_PAYLOAD_SLOT_OFFSET, 12}, {ShmLayout.SLOT_POOL_ID_OFFSET, 16},
+            {ShmLayout.SLOT_PAYLOAD_OFFSET_OFFSET, 18}, {ShmLayout.SLOT_TIMESTAMP_OFFSET, 22},
+            {ShmLayout.SLOT_META_VERSION_OFFSET, 30}, {ShmLayout.SLOT_PAD_OFFSET, 34},
+            {ShmLayout.SLOT_HEADER_BYTES_LENGTH_OFFSET, 60},
+            {ShmLayout.SLOT_TENSOR_HEADER_OFFSET + ShmLayout.TH_DTYPE_OFFSET, 72},
+            {ShmLayout.SLOT_TENSOR_HEADER_OFFSET + ShmLayout.TH_MAJOR_ORDER_OFFSET, 74},
+            {ShmLayout.SLOT_TENSOR_HEADER_OFFSET + ShmLayout.TH_NDIMS_OFFSET, 76},
+            {ShmLayout.SLOT_TENSOR_HEADER_OFFSET + ShmLayout.TH_PAD_ALIGN_OFFSET, 77},
+            {ShmLayout.SLOT_TENSOR_HEADER_OFFSET + ShmLayout.TH_PROGRESS_UNIT_OFFSET, 78},
+            {ShmLayout.SLOT_TENSOR_HEADER_OFFSET + ShmLayout.TH_PROGRESS_STRIDE_OFFSET, 79},
+            {ShmLayout.SLOT_TENSOR_HEADER_OFFSET + ShmLayout.TH_DIMS_OFFSET, 83},
+            {ShmLayout.SLOT_TENSOR_HEADER_OFFSET + ShmLayout.TH_STRIDES_OFFSET, 115},
+        };
+        for (final int[] pair : offsets)
+        {
+            assertEquals(pair[1], pair[0], "ShmLayout constant for spec offset " + pair[1]);
+        }
         assertEquals(64 + 3 * 256, ShmLayout.headerSlotOffset(3));
         assertEquals(64 + 3L * 65536, ShmLayout.payloadSlotOffset(3, 65536));
     }

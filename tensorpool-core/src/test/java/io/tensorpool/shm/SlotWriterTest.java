@@ -168,6 +168,8 @@ class SlotWriterTest
         assertEquals(64, view.stride(1));
         assertEquals(64, view.declaredStride(1));
         assertEquals(15, view.elementCount());
+        assertEquals(2, view.elementSize());
+        assertFalse(view.isContiguous(), "columns padded to 64 bytes");
         assertEquals(77, view.timestampNs());
         assertEquals(0xFFFF_FFFFL, view.metaVersion(), "meta_version is an unsigned u32");
     }
@@ -182,7 +184,11 @@ class SlotWriterTest
             claim.shape1d(8);
             assertEquals(TensorLayoutRules.OK, claim.commit());
             assertEquals(SlotReader.OK, stream.reader.begin(index, seq, view));
+            assertTrue(view.isContiguous());
+            assertEquals(seq, stream.reader.committedSequenceAt(index));
         }
+        assertEquals(-1, stream.reader.committedSequenceAt(NSLOTS));
+        assertEquals(-1, stream.reader.committedSequenceAt(-1));
     }
 
     @Test

@@ -209,7 +209,7 @@ public final class BenchProducerProcess
         public void onFragment(
             final org.agrona.DirectBuffer buffer, final int offset, final int length, final io.aeron.logbuffer.Header h)
         {
-            acked = buffer.getLong(offset);
+            acked = Math.max(acked, buffer.getLong(offset));
         }
     }
 

@@ -28,6 +28,8 @@ final class TensorPoolWriter<T> implements SinkWriter<T>, ProcessingTimeService.
     static final String STREAM_ID = "streamId";
 
     private static final Logger LOG = LoggerFactory.getLogger(TensorPoolWriter.class);
+    /** Run the producer duty cycle once every 64 records while busy (control polls cost more than a 4 KiB frame). */
+    private static final long DUTY_CYCLE_RECORD_MASK = 63;
 
     private final SinkFrameProducer producer;
     private final TensorPoolSerializationSchema<T> schema;
@@ -46,6 +48,7 @@ final class TensorPoolWriter<T> implements SinkWriter<T>, ProcessingTimeService.
     private volatile long currentSeq = -1;
     private volatile long epoch;
     private ScheduledFuture<?> dutyCycleTimer;
+    private long writes;
     private boolean closed;
     private boolean warnedNoPoolFits;
     private boolean warnedNotReady;
@@ -82,7 +85,11 @@ final class TensorPoolWriter<T> implements SinkWriter<T>, ProcessingTimeService.
     @Override
     public void write(final T element, final Context context) throws IOException
     {
-        producer.doWork();
+        // the timer covers idle time; under load run the duty cycle every few records rather than on each one
+        if ((++writes & DUTY_CYCLE_RECORD_MASK) == 0)
+        {
+            producer.doWork();
+        }
 
         final int length = schema.payloadLength(element);
         if (length < 0)
