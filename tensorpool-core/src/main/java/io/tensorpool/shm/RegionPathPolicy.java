@@ -229,6 +229,16 @@ public final class RegionPathPolicy
                 throw new ShmValidationException("region file changed between validation and open (" +
                     expectedKey + " became " + opened.fileKey() + "): " + announcedPath);
             }
+            // Wire §15.21a.6: regions are 0600 or 0660. A world-writable file lets any local user corrupt frames
+            // (the seqlock cannot detect a third writer), so it is refused rather than mapped.
+            final java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(
+                Path.of("/proc/self/fd/" + fd));
+            if (mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE))
+            {
+                throw new ShmValidationException("region file is writable by others (mode " +
+                    java.nio.file.attribute.PosixFilePermissions.toString(mode) +
+                    "); regions must be rw------- or rw-rw---- (Wire §15.21a.6): " + announcedPath);
+            }
             return new OpenedFile(canonical, channel);
         }
         catch (final ShmValidationException ex)
