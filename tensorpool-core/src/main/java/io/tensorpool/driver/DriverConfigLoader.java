@@ -220,8 +220,9 @@ public final class DriverConfigLoader
         {
             ctx.conclude();
         }
-        catch (final IllegalArgumentException ex)
+        catch (final IllegalArgumentException | io.tensorpool.shm.ShmValidationException ex)
         {
+            // profile validation reports region-size limits as ShmValidationException; callers expect one type
             throw new DriverConfigException(ex.getMessage(), ex);
         }
         return ctx;
