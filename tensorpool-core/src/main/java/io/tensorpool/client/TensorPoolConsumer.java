@@ -349,6 +349,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 "unmapping: {}", Integer.toUnsignedString(streamId), mappedEpoch, ex.getMessage());
             unmap();
             remaps++;
+            reattachThroughDriver();
             this.handler = null;
             return 1;
         }
@@ -542,6 +543,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 Integer.toUnsignedString(streamId), mappedEpoch);
             unmap();
             remaps++;
+            reattachThroughDriver();
             return 1;
         }
         final org.agrona.concurrent.UnsafeBuffer header = regions.headerRing().buffer();
@@ -972,6 +974,15 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             LOG.warn("stream={} consumer lease lost: {}", Integer.toUnsignedString(streamId), reason);
             unmap();
+        }
+    }
+
+    /** Driver mode: the mapping came from a lease, so take a fresh one (as after stale activity). */
+    private void reattachThroughDriver()
+    {
+        if (driverClient != null)
+        {
+            driverClient.detach();
         }
     }
 
