@@ -17,6 +17,7 @@ import io.tensorpool.control.WireMessageEncoder;
 import io.tensorpool.control.WireMessageListener;
 import io.tensorpool.control.WirePoller;
 import io.tensorpool.shm.FrameView;
+import io.tensorpool.shm.MappedRegion;
 import io.tensorpool.shm.PoolDescriptor;
 import io.tensorpool.shm.RegionPathPolicy;
 import io.tensorpool.shm.ShmLayout;
@@ -35,7 +36,10 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -919,7 +923,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         candidates.add(io.tensorpool.driver.ShmDriverConfiguration.defaultShmBaseDir());
         for (final java.nio.file.Path dir : candidates)
         {
-            if (java.nio.file.Files.isDirectory(dir))
+            if (Files.isDirectory(dir))
             {
                 existing.add(dir);
             }
@@ -994,7 +998,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         mappedFileSizes = new long[count];
         for (int i = 0; i < count; i++)
         {
-            final io.tensorpool.shm.MappedRegion region = i == 0 ? mapped.headerRing().region() :
+            final MappedRegion region = i == 0 ? mapped.headerRing().region() :
                 mapped.pool(i - 1).region();
             mappedFiles[i] = region.path();
             mappedFileSizes[i] = region.spec().fileSize();
@@ -1009,15 +1013,15 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             try
             {
-                final java.nio.file.attribute.BasicFileAttributes attrs = java.nio.file.Files.readAttributes(
-                    mappedFiles[i], java.nio.file.attribute.BasicFileAttributes.class);
+                final BasicFileAttributes attrs = Files.readAttributes(
+                    mappedFiles[i], BasicFileAttributes.class);
                 if (attrs.size() < mappedFileSizes[i] ||
                     (mappedFileKeys[i] != null && !mappedFileKeys[i].equals(attrs.fileKey())))
                 {
                     return false;
                 }
             }
-            catch (final java.io.IOException ex)
+            catch (final IOException ex)
             {
                 return false;
             }
@@ -1029,10 +1033,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     {
         try
         {
-            return java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
+            return Files.readAttributes(path, BasicFileAttributes.class)
                 .fileKey();
         }
-        catch (final java.io.IOException ex)
+        catch (final IOException ex)
         {
             return null;
         }
