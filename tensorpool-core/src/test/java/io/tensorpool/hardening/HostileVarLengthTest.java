@@ -64,4 +64,32 @@ class HostileVarLengthTest
         assertNull(wireDelivered[0], "WirePoller delivered an announce whose URI runs past the message");
         assertEquals(1, wire.malformedCount());
     }
+
+    /** ShmAttachResponse (Driver §4.3) whose last var-length field claims more bytes than the message has. */
+    @ParameterizedTest
+    @ValueSource(longs = {0xFFFF_FFFFL, 0x8000_0000L, 0x7FFF_FFF0L, 65536})
+    void oversizedAttachResponseTextIsMalformedNotDelivered(final long hostileLength)
+    {
+        final org.agrona.ExpandableArrayBuffer buffer = new org.agrona.ExpandableArrayBuffer();
+        final int length = new io.tensorpool.driver.DriverResponseEncoder().attachError(buffer, 0, 7,
+            io.tensorpool.codecs.driver.ResponseCode.REJECTED, "no");
+        // the error message is the last field: its u32 length sits 4 + 2 bytes before the end
+        buffer.putInt(length - 2 - 4, (int)hostileLength);
+        final Object[] delivered = new Object[1];
+        final io.tensorpool.driver.client.DriverEventPoller poller = new io.tensorpool.driver.client.DriverEventPoller(
+            new io.tensorpool.driver.client.DriverEventListener()
+            {
+                @Override
+                public void onAttachResponse(final io.tensorpool.codecs.driver.ShmAttachResponseDecoder response)
+                {
+                    // what DriverClient does with a rejection: read the text
+                    delivered[0] = response.errorMessage();
+                }
+            });
+        poller.onFragment(buffer, 0, length, null);
+        // never read: either refused before delivery, or (length 2^32-1 reads as -1) the accessor fails and the
+        // handler counts it; in no case does an exception or a 2 GiB allocation escape
+        assertNull(delivered[0], "attach response with text running past the message was read");
+        assertEquals(1, poller.malformedCount());
+    }
 }
