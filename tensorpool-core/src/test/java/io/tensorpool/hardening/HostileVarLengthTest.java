@@ -82,8 +82,16 @@ class HostileVarLengthTest
                 @Override
                 public void onAttachResponse(final io.tensorpool.codecs.driver.ShmAttachResponseDecoder response)
                 {
-                    // what DriverClient does with a rejection: read the text
-                    delivered[0] = response.errorMessage();
+                    // what DriverClient does with a rejection: skip to the text and read it
+                    final io.tensorpool.codecs.driver.ShmAttachResponseDecoder.PayloadPoolsDecoder pools =
+                        response.payloadPools();
+                    while (pools.hasNext())
+                    {
+                        pools.next().skipRegionUri();
+                    }
+                    response.skipHeaderRegionUri();
+                    final byte[] text = new byte[64];
+                    delivered[0] = response.getErrorMessage(text, 0, text.length);
                 }
             });
         poller.onFragment(buffer, 0, length, null);
