@@ -123,6 +123,14 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private long framesInvalid;
     private long bytesPublished;
     private long descriptorBackPressure;
+    private long descriptorsDropped;
+    private static final int PENDING_DESCRIPTORS = 1024;
+    private final long[] pendingSeq = new long[PENDING_DESCRIPTORS];
+    private final int[] pendingIndex = new int[PENDING_DESCRIPTORS];
+    private final long[] pendingTimestamp = new long[PENDING_DESCRIPTORS];
+    private final long[] pendingMetaVersion = new long[PENDING_DESCRIPTORS];
+    private long pendingHead;
+    private long pendingTail;
     private long descriptorNotConnected;
     private long descriptorsRateCapped;
     private long progressPublished;
@@ -424,6 +432,11 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         {
             work += pollers.get(i).poll(16);
         }
+        if (pendingHead < pendingTail)
+        {
+            flushPendingDescriptors();
+            work++;
+        }
         if (nowNs - nextAnnounceNs >= 0)
         {
             nextAnnounceNs = nowNs + ctx.announcePeriodNs();
@@ -496,6 +509,8 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         regions = newRegions;
         layout = newLayout;
         writer = newRegions == null ? null : new SlotWriter(newRegions);
+        // pending descriptors name the old epoch; consumers would drop them
+        pendingHead = pendingTail;
         if (newRegions != null)
         {
             epoch = newRegions.epoch();
@@ -525,9 +540,20 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         final int slot = regions.headerRing().slotOffset(headerIndex);
         final long timestampNs = ring.getLong(slot + ShmLayout.SLOT_TIMESTAMP_OFFSET);
         final long frameMetaVersion = ring.getInt(slot + ShmLayout.SLOT_META_VERSION_OFFSET) & 0xFFFF_FFFFL;
+        // descriptors refused earlier go first, so the shared stream stays in seq order
+        final boolean flushed = flushPendingDescriptors();
         final int length = encoder.frameDescriptor(streamId, epoch, frameSeq, headerIndex, timestampNs,
             frameMetaVersion);
-        countOffer(offer(descriptorPublication, length));
+        final long result = flushed ? offer(descriptorPublication, length) : Publication.BACK_PRESSURED;
+        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+        {
+            descriptorBackPressure++;
+            enqueuePendingDescriptor(frameSeq, headerIndex, timestampNs, frameMetaVersion);
+        }
+        else if (result == Publication.NOT_CONNECTED)
+        {
+            descriptorNotConnected++;
+        }
         final ArrayList<ConsumerSession> sessions = this.sessions;
         for (int i = 0, n = sessions.size(); i < n; i++)
         {
@@ -548,6 +574,53 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
                 countOffer(offer(session.descriptorPublication, length));
             }
         }
+    }
+
+    /**
+     * Back-pressure on the shared descriptor stream is usually transient (on a busy host the driver advances the
+     * publisher limit late), so refused descriptors wait in a bounded queue and are retried, in order, before the next
+     * descriptor and on every duty cycle. Never blocks; when the queue is full the oldest is dropped and counted
+     * (consumers then see a gap, Wire §15.4).
+     */
+    private void enqueuePendingDescriptor(
+        final long frameSeq, final int headerIndex, final long timestampNs, final long frameMetaVersion)
+    {
+        if (pendingTail - pendingHead == PENDING_DESCRIPTORS)
+        {
+            pendingHead++;
+            descriptorsDropped++;
+        }
+        final int i = (int)(pendingTail & (PENDING_DESCRIPTORS - 1));
+        pendingSeq[i] = frameSeq;
+        pendingIndex[i] = headerIndex;
+        pendingTimestamp[i] = timestampNs;
+        pendingMetaVersion[i] = frameMetaVersion;
+        pendingTail++;
+    }
+
+    /** @return true when no descriptor is pending any more. */
+    private boolean flushPendingDescriptors()
+    {
+        while (pendingHead < pendingTail)
+        {
+            final int i = (int)(pendingHead & (PENDING_DESCRIPTORS - 1));
+            final int length = encoder.frameDescriptor(streamId, epoch, pendingSeq[i], pendingIndex[i],
+                pendingTimestamp[i], pendingMetaVersion[i]);
+            final long result = offer(descriptorPublication, length);
+            if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+            {
+                return false;
+            }
+            if (result < 0)
+            {
+                // nobody listens any more (or closed): nothing to catch up
+                descriptorsDropped += pendingTail - pendingHead;
+                pendingHead = pendingTail;
+                return true;
+            }
+            pendingHead++;
+        }
+        return true;
     }
 
     /** Offer the encoder's message; ADMIN_ACTION (e.g. term rotation) is retried, as Aeron asks. Never blocks. */
@@ -1006,10 +1079,22 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         return bytesPublished;
     }
 
-    /** Descriptor offers refused with back-pressure or admin action (the frame stays in the ring). */
+    /** Descriptor offers refused with back-pressure (shared: queued and retried; per-consumer: skipped). */
     public long descriptorBackPressure()
     {
         return descriptorBackPressure;
+    }
+
+    /** Shared-stream descriptors lost for good: the retry queue overflowed or the subscribers went away. */
+    public long descriptorsDropped()
+    {
+        return descriptorsDropped;
+    }
+
+    /** Shared-stream descriptors waiting to be retried after back-pressure. */
+    public int descriptorsPending()
+    {
+        return (int)(pendingTail - pendingHead);
     }
 
     /** Descriptor offers with no subscriber connected. */
