@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -38,8 +37,10 @@ class OperatorCommandsSystemTest
     @AfterEach
     void close()
     {
-        StopSignal.stopAll();
-        background.forEach(f -> f.orTimeout(30, TimeUnit.SECONDS).join());
+        // a command may register its stop signal only after the first stopAll(): keep asking until all ended
+        Await.until("background commands stopped", java.time.Duration.ofSeconds(60),
+            () -> background.stream().allMatch(CompletableFuture::isDone), StopSignal::stopAll);
+        background.forEach(CompletableFuture::join);
         mediaDriver.close();
     }
 

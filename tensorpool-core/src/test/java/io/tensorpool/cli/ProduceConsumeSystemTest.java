@@ -45,8 +45,10 @@ class ProduceConsumeSystemTest
     @AfterEach
     void close()
     {
-        StopSignal.stopAll();
-        background.forEach(f -> f.orTimeout(30, TimeUnit.SECONDS).join());
+        // a command may register its stop signal only after the first stopAll(): keep asking until all ended
+        Await.until("background commands stopped", java.time.Duration.ofSeconds(60),
+            () -> background.stream().allMatch(CompletableFuture::isDone), StopSignal::stopAll);
+        background.forEach(CompletableFuture::join);
         mediaDriver.close();
     }
 
