@@ -102,7 +102,8 @@ final class AttachCommand implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         Aeron aeron = null;
         DriverClient client = null;
-        try (StopSignal stop = StopSignal.install(run.duration()))
+        final StopSignal stop = StopSignal.install(run.duration());
+        try
         {
             aeron = aeronOptions.connect();
             final DriverClient.Context ctx = new DriverClient.Context().aeron(aeron).streamId(stream).role(role.wire)
@@ -163,6 +164,8 @@ final class AttachCommand implements Callable<Integer>
         finally
         {
             CloseHelper.quietCloseAll(client, aeron);
+            // last, so that a Ctrl-C waits until everything above is closed
+            stop.close();
         }
     }
 

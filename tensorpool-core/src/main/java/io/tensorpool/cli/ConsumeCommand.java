@@ -86,7 +86,8 @@ final class ConsumeCommand implements Callable<Integer>, FrameHandler
         final PrintWriter err = spec.commandLine().getErr();
         Aeron aeron = null;
         TensorPoolConsumer consumer = null;
-        try (StopSignal stop = StopSignal.install(run.duration()))
+        final StopSignal stop = StopSignal.install(run.duration());
+        try
         {
             aeron = aeronOptions.connect();
             consumer = new TensorPoolConsumer(new TensorPoolConsumer.Context()
@@ -112,6 +113,8 @@ final class ConsumeCommand implements Callable<Integer>, FrameHandler
         finally
         {
             CloseHelper.quietCloseAll(consumer, aeron);
+            // last, so that a Ctrl-C waits until everything above is closed
+            stop.close();
         }
     }
 

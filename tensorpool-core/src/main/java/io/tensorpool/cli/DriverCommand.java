@@ -109,7 +109,8 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
         Aeron aeron = null;
         ShmDriver driver = null;
         DiscoveryProvider discovery = null;
-        try (StopSignal stop = StopSignal.install(run.duration()))
+        final StopSignal stop = StopSignal.install(run.duration());
+        try
         {
             final String aeronDir;
             if (externalAeronDir != null)
@@ -170,6 +171,8 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
         {
             closeAgents(driver, discovery);
             CloseHelper.quietCloseAll(aeron, mediaDriver);
+            // last, so that a Ctrl-C waits until everything above is closed
+            stop.close();
         }
     }
 

@@ -117,7 +117,8 @@ final class ProduceCommand implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         Aeron aeron = null;
         TensorPoolProducer producer = null;
-        try (StopSignal stop = StopSignal.install(run.duration()))
+        final StopSignal stop = StopSignal.install(run.duration());
+        try
         {
             aeron = aeronOptions.connect();
             producer = new TensorPoolProducer(new TensorPoolProducer.Context()
@@ -144,6 +145,8 @@ final class ProduceCommand implements Callable<Integer>
         finally
         {
             CloseHelper.quietCloseAll(producer, aeron);
+            // last, so that a Ctrl-C waits until everything above is closed
+            stop.close();
         }
     }
 

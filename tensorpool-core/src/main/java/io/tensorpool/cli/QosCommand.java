@@ -75,7 +75,8 @@ final class QosCommand implements Callable<Integer>, WireMessageListener
         final PrintWriter out = spec.commandLine().getOut();
         Aeron aeron = null;
         WirePoller poller = null;
-        try (StopSignal stop = StopSignal.install(duration))
+        final StopSignal stop = StopSignal.install(duration);
+        try
         {
             aeron = aeronOptions.connect();
             poller = new WirePoller(aeron.addSubscription(qosChannel, qosStreamId), this, 0,
@@ -109,6 +110,8 @@ final class QosCommand implements Callable<Integer>, WireMessageListener
         finally
         {
             CloseHelper.quietCloseAll(poller, aeron);
+            // last, so that a Ctrl-C waits until everything above is closed
+            stop.close();
         }
     }
 

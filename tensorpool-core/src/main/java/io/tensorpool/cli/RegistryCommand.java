@@ -82,7 +82,8 @@ final class RegistryCommand implements Callable<Integer>, TensorPoolCommand.Serv
         final PrintWriter err = spec.commandLine().getErr();
         Aeron aeron = null;
         DiscoveryProvider provider = null;
-        try (StopSignal stop = StopSignal.install(run.duration()))
+        final StopSignal stop = StopSignal.install(run.duration());
+        try
         {
             aeron = aeronOptions.connect();
             try
@@ -121,6 +122,8 @@ final class RegistryCommand implements Callable<Integer>, TensorPoolCommand.Serv
         finally
         {
             CloseHelper.quietCloseAll(provider, aeron);
+            // last, so that a Ctrl-C waits until everything above is closed
+            stop.close();
         }
     }
 }

@@ -26,6 +26,7 @@ import io.tensorpool.driver.client.DriverClient;
 import io.tensorpool.driver.client.DriverClientListener;
 import io.tensorpool.driver.client.LeaseState;
 import io.tensorpool.shm.FrameView;
+import io.tensorpool.shm.MappedRegion;
 import io.tensorpool.shm.PoolDescriptor;
 import io.tensorpool.shm.RegionPathPolicy;
 import io.tensorpool.shm.ShmLayout;
@@ -44,8 +45,10 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -365,6 +368,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 "unmapping: {}", Integer.toUnsignedString(streamId), mappedEpoch, ex.getMessage());
             unmap();
             remaps++;
+            reattachThroughDriver();
             this.handler = null;
             return 1;
         }
@@ -573,6 +577,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 Integer.toUnsignedString(streamId), mappedEpoch);
             unmap();
             remaps++;
+            reattachThroughDriver();
             return 1;
         }
         final org.agrona.concurrent.UnsafeBuffer header = regions.headerRing().buffer();
@@ -1016,6 +1021,15 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
     }
 
+    /** Driver mode: the mapping came from a lease, so take a fresh one (as after stale activity). */
+    private void reattachThroughDriver()
+    {
+        if (driverClient != null)
+        {
+            driverClient.detach();
+        }
+    }
+
     private void recordRegionFiles(final StreamRegions mapped)
     {
         final int count = 1 + mapped.poolCount();
@@ -1024,7 +1038,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         mappedFileSizes = new long[count];
         for (int i = 0; i < count; i++)
         {
-            final io.tensorpool.shm.MappedRegion region = i == 0 ? mapped.headerRing().region() :
+            final MappedRegion region = i == 0 ? mapped.headerRing().region() :
                 mapped.pool(i - 1).region();
             mappedFiles[i] = region.path();
             mappedFileSizes[i] = region.spec().fileSize();
@@ -1039,15 +1053,15 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             try
             {
-                final java.nio.file.attribute.BasicFileAttributes attrs = java.nio.file.Files.readAttributes(
-                    mappedFiles[i], java.nio.file.attribute.BasicFileAttributes.class);
+                final BasicFileAttributes attrs = Files.readAttributes(
+                    mappedFiles[i], BasicFileAttributes.class);
                 if (attrs.size() < mappedFileSizes[i] ||
                     (mappedFileKeys[i] != null && !mappedFileKeys[i].equals(attrs.fileKey())))
                 {
                     return false;
                 }
             }
-            catch (final java.io.IOException ex)
+            catch (final IOException ex)
             {
                 return false;
             }
@@ -1059,10 +1073,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     {
         try
         {
-            return java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
+            return Files.readAttributes(path, BasicFileAttributes.class)
                 .fileKey();
         }
-        catch (final java.io.IOException ex)
+        catch (final IOException ex)
         {
             return null;
         }

@@ -75,7 +75,10 @@ public abstract class SchemaGatedHandler implements FragmentHandler
                 handledCount++;
             }
         }
-        catch (final IndexOutOfBoundsException | IllegalStateException | IllegalArgumentException ex)
+        // NegativeArraySizeException: SBE reads a u32 var-data length into an int, so a length >= 2^31 reaches
+        // new byte[length] in the String accessors before any bounds check.
+        catch (final IndexOutOfBoundsException | IllegalStateException | IllegalArgumentException |
+            NegativeArraySizeException ex)
         {
             malformedCount++;
             onRejected("malformed message (" + ex.getClass().getSimpleName() + ") for template", templateId);

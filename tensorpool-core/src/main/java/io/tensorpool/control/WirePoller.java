@@ -124,7 +124,7 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                     return MALFORMED;
                 }
                 shmPoolAnnounce.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (HEADER_LENGTH + shmPoolAnnounce.sbeDecodedLength() > length)
+                if (outsideMessage(shmPoolAnnounce.sbeDecodedLength(), length))
                 {
                     return MALFORMED;
                 }
@@ -138,7 +138,7 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                     return MALFORMED;
                 }
                 consumerHello.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (HEADER_LENGTH + consumerHello.sbeDecodedLength() > length)
+                if (outsideMessage(consumerHello.sbeDecodedLength(), length))
                 {
                     return MALFORMED;
                 }
@@ -152,7 +152,7 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                     return MALFORMED;
                 }
                 consumerConfig.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (HEADER_LENGTH + consumerConfig.sbeDecodedLength() > length)
+                if (outsideMessage(consumerConfig.sbeDecodedLength(), length))
                 {
                     return MALFORMED;
                 }
@@ -184,7 +184,7 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                     return MALFORMED;
                 }
                 dataSourceAnnounce.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (HEADER_LENGTH + dataSourceAnnounce.sbeDecodedLength() > length)
+                if (outsideMessage(dataSourceAnnounce.sbeDecodedLength(), length))
                 {
                     return MALFORMED;
                 }
@@ -198,7 +198,7 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                     return MALFORMED;
                 }
                 dataSourceMeta.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (HEADER_LENGTH + dataSourceMeta.sbeDecodedLength() > length)
+                if (outsideMessage(dataSourceMeta.sbeDecodedLength(), length))
                 {
                     return MALFORMED;
                 }
@@ -212,7 +212,7 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                     return MALFORMED;
                 }
                 controlResponse.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (HEADER_LENGTH + controlResponse.sbeDecodedLength() > length)
+                if (outsideMessage(controlResponse.sbeDecodedLength(), length))
                 {
                     return MALFORMED;
                 }
@@ -224,6 +224,15 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                 // meta blobs (10/12/13) and future templates: skipped, counted as unknown by the base class
                 return UNKNOWN_TEMPLATE;
         }
+    }
+
+    /**
+     * True if a decoded length does not fit the fragment. SBE reads u32 var-data lengths into an int, so a hostile
+     * length can move the decoder's limit backwards or overflow it negative: both count as outside.
+     */
+    static boolean outsideMessage(final int decodedLength, final int length)
+    {
+        return decodedLength < 0 || HEADER_LENGTH + (long)decodedLength > length;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.tensorpool.driver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.tensorpool.shm.MappedRegion;
+import io.tensorpool.shm.ShmValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -224,8 +225,9 @@ public final class DriverConfigLoader
         {
             ctx.conclude();
         }
-        catch (final IllegalArgumentException ex)
+        catch (final IllegalArgumentException | ShmValidationException ex)
         {
+            // profile validation reports region-size limits as ShmValidationException; callers expect one type
             throw new DriverConfigException(ex.getMessage(), ex);
         }
         return ctx;

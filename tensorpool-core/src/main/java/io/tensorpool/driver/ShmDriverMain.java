@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The standalone SHM driver process: {@code ShmDriverMain [--config driver.toml]}. Without a config file it runs the
@@ -67,20 +68,31 @@ public final class ShmDriverMain implements Callable<Integer>
         final CountDownLatch stopped = new CountDownLatch(1);
         ctx.terminationHook(stopped::countDown);
         final ShmDriverLauncher launcher = ShmDriverLauncher.launch(ctx);
+        final ShmDriver.Context c = launcher.driver().context();
+        final AtomicBoolean closed = new AtomicBoolean();
+        final Runnable stop = () ->
+        {
+            if (closed.compareAndSet(false, true))
+            {
+                launcher.close();
+                System.out.println("tensorpool driver stopped: instance=" + c.instanceId());
+                System.out.flush();
+            }
+        };
+        // On SIGTERM/SIGINT the JVM halts as soon as the hooks finish, so the hook itself closes the driver.
         final Thread hook = new Thread(() ->
         {
-            launcher.close();
+            stop.run();
             stopped.countDown();
         }, "tensorpool-driver-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        final ShmDriver.Context c = launcher.driver().context();
         System.out.println("tensorpool driver running: instance=" + c.instanceId() + " control=" +
             c.controlChannel() + ":" + c.controlStreamId() + " announce=" + c.announceChannel() + ":" +
             c.announceStreamId() + " base_dir=" + c.shmBaseDir() + " aeron_dir=" + aeronDir +
             (embedded ? " (embedded media driver)" : "") + " dynamic_streams=" +
             (c.allowDynamicStreams() ? c.streamIdRange().toString() : "off") + " pid=" + ProcessHandle.current().pid());
         stopped.await();
-        launcher.close();
+        stop.run();
         try
         {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -89,6 +101,5 @@ public final class ShmDriverMain implements Callable<Integer>
         {
             // Already shutting down: the hook is running or ran.
         }
-        System.out.println("tensorpool driver stopped: instance=" + c.instanceId());
     }
 }

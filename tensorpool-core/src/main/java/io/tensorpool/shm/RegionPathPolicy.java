@@ -11,10 +11,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Path containment and safe opening of region files (Wire §15.21a.5). Base directories are canonicalised once, at
@@ -228,6 +231,16 @@ public final class RegionPathPolicy
             {
                 throw new ShmValidationException("region file changed between validation and open (" +
                     expectedKey + " became " + opened.fileKey() + "): " + announcedPath);
+            }
+            // Wire §15.21a.6: regions are 0600 or 0660. A world-writable file lets any local user corrupt frames
+            // (the seqlock cannot detect a third writer), so it is refused rather than mapped.
+            final Set<PosixFilePermission> mode = Files.getPosixFilePermissions(
+                Path.of("/proc/self/fd/" + fd));
+            if (mode.contains(PosixFilePermission.OTHERS_WRITE))
+            {
+                throw new ShmValidationException("region file is writable by others (mode " +
+                    PosixFilePermissions.toString(mode) +
+                    "); regions must be rw------- or rw-rw---- (Wire §15.21a.6): " + announcedPath);
             }
             return new OpenedFile(canonical, channel);
         }

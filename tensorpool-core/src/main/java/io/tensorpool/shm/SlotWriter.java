@@ -173,7 +173,7 @@ public final class SlotWriter
      * truncated underneath (SIGBUS), the JVM turns a fault in compiled stores into an {@code InternalError} the caller
      * can contain, but a fault inside {@code Unsafe.setMemory} (VM runtime code) aborts the whole process.
      */
-    private static void zero(final org.agrona.concurrent.UnsafeBuffer buffer, final int offset, final int length)
+    private static void zero(final UnsafeBuffer buffer, final int offset, final int length)
     {
         int i = 0;
         for (; i + Long.BYTES <= length; i += Long.BYTES)

@@ -46,6 +46,42 @@ class LauncherTest
         assertTrue(result.err.contains("/nonexistent/tensorpool.jar not found; build it first"), result.toString());
     }
 
+    @Test
+    void sigtermStopsTheDriverCleanlyWithItsSummary() throws Exception
+    {
+        final Path aeronDir = Path.of("/dev/shm", "tp-cli-sigterm-" + java.util.UUID.randomUUID());
+        final Path shmDir = Files.createTempDirectory("tp-cli-sigterm");
+        final ProcessBuilder builder = new ProcessBuilder("bash", LAUNCHER.toString(), "driver",
+            "--embedded-aeron-dir", aeronDir.toString(), "--shm-dir", shmDir.toString(), "--no-status");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("TENSORPOOL_CLASSPATH", System.getProperty("java.class.path"));
+        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        final Process process = builder.start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(
+            new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            final String first = out.readLine();
+            assertNotNull(first, "driver printed nothing");
+            assertTrue(first.startsWith("tensorpool driver: instance=driver-01 aeron-dir=" + aeronDir +
+                " (embedded media driver)"), first);
+            assertTrue(Files.isDirectory(aeronDir));
+
+            // SIGTERM, as a service manager sends; ProcessHandle keeps our end of the pipes open (Process.destroy
+            // would close them)
+            assertTrue(process.toHandle().destroy());
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "driver did not stop on SIGTERM");
+            final String summary = out.readLine();
+            assertNotNull(summary, "no summary after SIGTERM");
+            assertTrue(summary.startsWith("instanceId=driver-01 "), summary);
+        }
+        finally
+        {
+            process.destroyForcibly();
+        }
+        assertEquals(143, process.exitValue(), "the JVM's status for SIGTERM after a clean shutdown");
+        assertFalse(Files.exists(aeronDir), "the embedded media driver removes its directory on the way out");
+    }
+
     private static Result launch(final String... args) throws IOException, InterruptedException
     {
         return launchWith(System.getProperty("java.class.path"), null, args);

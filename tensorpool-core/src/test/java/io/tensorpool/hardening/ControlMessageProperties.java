@@ -87,13 +87,13 @@ class ControlMessageProperties
         final Arbitrary<String> paths = Arbitraries.strings().withCharRange('a', 'z').withChars('-', '_', '.', '/')
             .ofMinLength(1).ofMaxLength(60).map(p -> "/dev/shm/" + p);
         return net.jqwik.api.Combinators.combine(Arbitraries.integers(), Arbitraries.longs(), nslots, paths,
-            Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 16))
+            Arbitraries.integers().between(1, 4), Arbitraries.integers().between(0, 4))
             .as((streamId, epoch, n, path, poolCount, strideUnit) ->
             {
                 final List<PoolDescriptor> pools = new ArrayList<>();
                 for (int i = 0; i < poolCount; i++)
                 {
-                    pools.add(new PoolDescriptor(i + 1, n, 4096 * strideUnit * (i + 1),
+                    pools.add(new PoolDescriptor(i + 1, n, 4096 << (strideUnit + i),
                         RegionUri.format(path + "-" + i + ".pool", i % 2 == 1)));
                 }
                 return new StreamLayout(streamId, epoch, 1, n, RegionUri.format(path + ".ring", false), pools);

@@ -22,6 +22,7 @@ public final class RegionTruncationMains
     static final int STREAM_ID = 10077;
     static final int LENGTH = 2048;
     static final long PERIOD_NS = 50_000_000L;
+    static final int POLL_LIMIT = 16;
 
     private RegionTruncationMains()
     {
@@ -118,7 +119,7 @@ public final class RegionTruncationMains
                             bad[0]++;
                         }
                     }
-                }, 16);
+                }, POLL_LIMIT);
                 if (!announced && good[0] > 10)
                 {
                     announced = true;

@@ -54,11 +54,12 @@ class RegionTruncationTest
                 System.out.println(change + ": " + result);
                 assertEquals(0, consumer.awaitExit(), "consumer exit status");
                 final Map<String, String> counters = parse(result);
-                // A read of a truncated page in compiled code yields garbage and the fault is raised a little later,
-                // so the one frame being read at the instant of truncation can reach the handler with wrong bytes
-                // (docs/hardening.md, known limitation). Never more than that one.
+                // A read of a truncated page in compiled code yields garbage and the fault is raised at a later
+                // safepoint, so the frames being read at the instant of truncation (at most one poll batch) can reach
+                // the handler with wrong bytes (docs/hardening.md, known limitation). Replace and unlink never do.
                 final long bad = Long.parseLong(counters.get("bad"));
-                assertTrue("truncate".equals(change) ? bad <= 1 : bad == 0, "frames with wrong bytes: " + result);
+                assertTrue("truncate".equals(change) ? bad <= RegionTruncationMains.POLL_LIMIT : bad == 0,
+                    "frames with wrong bytes: " + result);
                 assertTrue(Long.parseLong(counters.get("good")) > 10, result);
                 if (!"unlink".equals(change))
                 {

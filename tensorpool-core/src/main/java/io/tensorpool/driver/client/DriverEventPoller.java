@@ -52,6 +52,14 @@ public final class DriverEventPoller extends SchemaGatedHandler
                     return MALFORMED;
                 }
                 attachResponse.wrap(buffer, HEADER_LENGTH, blockLength, version);
+                // bound the pools group and every var-length field to the fragment before the listener reads them:
+                // SBE allocates Strings from the wire length (u32 read into an int)
+                final int decodedLength = attachResponse.sbeDecodedLength();
+                attachResponse.sbeRewind();
+                if (decodedLength < 0 || HEADER_LENGTH + (long)decodedLength > length)
+                {
+                    return MALFORMED;
+                }
                 listener.onAttachResponse(attachResponse);
                 return HANDLED;
 

@@ -121,6 +121,15 @@ public final class PoolAnnouncePoller extends SchemaGatedHandler
                 " is not " + ShmLayout.HEADER_SLOT_BYTES;
             return MALFORMED;
         }
+        // Bound every var-length field to the fragment before any String is built: SBE allocates new byte[length]
+        // from the wire length, so a hostile length would otherwise allocate up to 2 GiB or throw.
+        final int decodedLength = decoder.sbeDecodedLength();
+        decoder.sbeRewind();
+        if (decodedLength < 0 || HEADER_LENGTH + (long)decodedLength > length)
+        {
+            lastError = "stream " + Integer.toUnsignedString(streamId) + ": var-length data runs past the message";
+            return MALFORMED;
+        }
         final List<PoolDescriptor> pools = new ArrayList<>();
         for (final ShmPoolAnnounceDecoder.PayloadPoolsDecoder pool : decoder.payloadPools())
         {

@@ -1,0 +1,106 @@
+package io.tensorpool.client;
+
+import io.tensorpool.codecs.wire.Dtype;
+import io.tensorpool.shm.FrameClaim;
+import io.tensorpool.shm.FrameView;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The hot paths allocate nothing per frame: publish and receive 20 000 frames in one thread and bound the bytes this
+ * thread allocated. The only allowance is the periodic control plane (announce, hello, QoS, metadata every 50 ms in
+ * the rig), which is independent of the frame count.
+ */
+class SteadyStateAllocationTest
+{
+    private final ClientRig rig = new ClientRig();
+
+    @AfterEach
+    void close()
+    {
+        rig.close();
+    }
+
+    @Test
+    void claimCommitAndPollAllocateNothingPerFrame()
+    {
+        final TensorPoolProducer producer = rig.producer(rig.producerContext(21).headerNslots(1024));
+        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(21));
+        final Counter counter = new Counter();
+        rig.await("mapped", () -> consumer.state() == TensorPoolConsumer.State.MAPPED,
+            () -> consumer.poll(counter, 10));
+        final FrameClaim claim = new FrameClaim();
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[4096]);
+        final int[] shape = {32, 32};
+        run(producer, consumer, counter, claim, src, shape, 5_000); // warm up (JIT, first touch of the ring)
+
+        final long before = allocatedBytes();
+        final long startNs = System.nanoTime();
+        run(producer, consumer, counter, claim, src, shape, 20_000);
+        final long allocated = allocatedBytes() - before;
+        final long periods = Math.max(1, (System.nanoTime() - startNs) / ClientRig.PERIOD_NS + 1);
+
+        assertEquals(25_000, counter.frames);
+        assertEquals(0, consumer.dropsGap() + consumer.dropsLate());
+        // a control-plane period costs well under 4 KiB here; frames must add nothing on top
+        assertTrue(allocated < periods * 4096 + 16 * 1024,
+            "allocated " + allocated + " bytes over 20000 frames and " + periods + " control periods");
+    }
+
+    private static void run(
+        final TensorPoolProducer producer,
+        final TensorPoolConsumer consumer,
+        final Counter counter,
+        final FrameClaim claim,
+        final UnsafeBuffer src,
+        final int[] shape,
+        final int frames)
+    {
+        for (int i = 0; i < frames; i += 64)
+        {
+            for (int j = 0; j < 64 && i + j < frames; j++)
+            {
+                if (producer.tryClaim(4096, claim) < 0)
+                {
+                    throw new IllegalStateException("claim failed");
+                }
+                claim.buffer().putBytes(0, src, 0, 4096);
+                claim.dtype(Dtype.FLOAT32).shape(shape, 2);
+                producer.commit(claim);
+            }
+            producer.doWork();
+            final long target = producer.currentSeq() - 1;
+            while (consumer.lastSeqSeen() < target)
+            {
+                consumer.poll(counter, 64);
+            }
+        }
+    }
+
+    private static long allocatedBytes()
+    {
+        return ((com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean())
+            .getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+
+    private static final class Counter implements FrameHandler
+    {
+        long frames;
+        long sum;
+
+        @Override
+        public void onFrame(final FrameView frame)
+        {
+            sum += frame.payload().getLong(0) + frame.dim(1);
+            if (frame.stillCommitted())
+            {
+                frames++;
+            }
+        }
+    }
+}
