@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * random dtypes, orders, shapes, strides (contiguous, padded, hostile), progress units and payloads go through the real
  * {@link SlotWriter}/{@link FrameClaim} into shared memory and back out through {@link SlotReader}/{@link FrameView}.
  */
-class SlotLayoutProperties
+class SlotLayoutPropertyTest
 {
     private static final int NSLOTS = 8;
     private static final int MAX_FRAME = 65536;

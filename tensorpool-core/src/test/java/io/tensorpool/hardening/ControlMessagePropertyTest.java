@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * encoder writes, the poller delivers unchanged; any strict prefix of a message with var-length data is rejected as
  * malformed, never delivered.
  */
-class ControlMessageProperties
+class ControlMessagePropertyTest
 {
     private final WireMessageEncoder encoder = new WireMessageEncoder();
     private final Captured captured = new Captured();
