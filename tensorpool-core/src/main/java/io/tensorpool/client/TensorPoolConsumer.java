@@ -15,7 +15,6 @@ import io.tensorpool.codecs.wire.FrameDescriptorDecoder;
 import io.tensorpool.codecs.wire.FrameProgressDecoder;
 import io.tensorpool.codecs.wire.Mode;
 import io.tensorpool.codecs.wire.ShmPoolAnnounceDecoder;
-import io.tensorpool.control.DefaultEndpoints;
 import io.tensorpool.control.SharedPublications;
 import io.tensorpool.control.WireMessageEncoder;
 import io.tensorpool.control.WireMessageListener;
@@ -41,7 +40,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -1620,20 +1618,13 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
      * Configuration of a {@link TensorPoolConsumer}: fluent accessors, defaults, validated once by
      * {@link #conclude()}. Only {@link #streamId(int)} is required.
      */
-    public static final class Context
+    public static final class Context extends ClientContext<Context>
     {
         /** Default {@code max_outstanding_seq_gap} (Wire §15.4). */
         public static final int DEFAULT_MAX_OUTSTANDING_SEQ_GAP = 256;
         /** Default announce freshness window: 3x the 1 s announce period (Wire §10.1.1). */
         public static final long DEFAULT_ANNOUNCE_FRESHNESS_WINDOW_NS = 3_000_000_000L;
-        /** Default hello and QoS period (Wire §15.11). */
-        public static final long DEFAULT_PERIOD_NS = 1_000_000_000L;
 
-        private boolean concluded;
-        private Aeron aeron;
-        private boolean ownsAeron;
-        private String aeronDirectoryName;
-        private int streamId;
         private int consumerId;
         private ConsumerMode mode = ConsumerMode.STREAM;
         private long maxRateHz;
@@ -1647,39 +1638,16 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         private int requestedDescriptorStreamId;
         private String requestedControlChannel = "";
         private int requestedControlStreamId;
-        private String controlChannel = DefaultEndpoints.CONTROL_CHANNEL;
-        private int controlStreamId = DefaultEndpoints.CONTROL_STREAM_ID;
-        private String descriptorChannel = DefaultEndpoints.DESCRIPTOR_CHANNEL;
-        private int descriptorStreamId = DefaultEndpoints.DESCRIPTOR_STREAM_ID;
-        private String qosChannel = DefaultEndpoints.QOS_CHANNEL;
-        private int qosStreamId = DefaultEndpoints.QOS_STREAM_ID;
-        private String metadataChannel = DefaultEndpoints.METADATA_CHANNEL;
-        private int metadataStreamId = DefaultEndpoints.METADATA_STREAM_ID;
         private List<Path> allowedBaseDirs = new ArrayList<>(List.of(TensorPoolProducer.Context.DEFAULT_SHM_BASE_DIR));
         private int maxOutstandingSeqGap = DEFAULT_MAX_OUTSTANDING_SEQ_GAP;
         private long announceFreshnessWindowNs = DEFAULT_ANNOUNCE_FRESHNESS_WINDOW_NS;
         private StartPosition startPosition = StartPosition.LATEST;
         private long helloPeriodNs = DEFAULT_PERIOD_NS;
-        private long qosPeriodNs = DEFAULT_PERIOD_NS;
-        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochNanoClock epochNanoClock = new SystemEpochNanoClock();
-        private boolean useDriver;
 
-        /**
-         * Validate and fill defaults; runs once. Connects an owned Aeron client when none was given.
-         *
-         * @throws IllegalArgumentException naming the offending setting and value.
-         */
-        public Context conclude()
+        @Override
+        protected void concludeSettings()
         {
-            if (concluded)
-            {
-                return this;
-            }
-            if (streamId == 0)
-            {
-                throw new IllegalArgumentException("streamId must be set to a non-zero u32");
-            }
             if (consumerId == 0)
             {
                 // Wire §10.1.2: self-assigned ids are random
@@ -1703,9 +1671,9 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             {
                 throw new IllegalArgumentException("fragmentLimit must be positive: " + fragmentLimit);
             }
-            TensorPoolProducer.Context.checkPositive("announceFreshnessWindowNs", announceFreshnessWindowNs);
-            TensorPoolProducer.Context.checkPositive("helloPeriodNs", helloPeriodNs);
-            TensorPoolProducer.Context.checkPositive("qosPeriodNs", qosPeriodNs);
+            checkPositive("announceFreshnessWindowNs", announceFreshnessWindowNs);
+            checkPositive("helloPeriodNs", helloPeriodNs);
+            checkPositive("qosPeriodNs", qosPeriodNs());
             if (allowedBaseDirs.isEmpty())
             {
                 throw new IllegalArgumentException("allowedBaseDirs must name at least one directory");
@@ -1717,18 +1685,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                     throw new IllegalArgumentException("allowedBaseDirs entries must be absolute: " + dir);
                 }
             }
-            if (aeron == null)
-            {
-                final Aeron.Context aeronContext = new Aeron.Context();
-                if (aeronDirectoryName != null)
-                {
-                    aeronContext.aeronDirectoryName(aeronDirectoryName);
-                }
-                aeron = Aeron.connect(aeronContext);
-                ownsAeron = true;
-            }
-            concluded = true;
-            return this;
         }
 
         private static void checkRequest(final String what, final String channel, final int id)
@@ -1739,50 +1695,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                     "non-zero stream id (Wire §10.1.2): channel '" + channel + "', stream id " +
                     Integer.toUnsignedString(id));
             }
-        }
-
-        void closeOwned()
-        {
-            if (ownsAeron)
-            {
-                CloseHelper.quietClose(aeron);
-                ownsAeron = false;
-            }
-        }
-
-        /** An Aeron client to share (not closed by the consumer). Default: connect one, owned. */
-        public Context aeron(final Aeron aeron)
-        {
-            this.aeron = aeron;
-            return this;
-        }
-
-        public Aeron aeron()
-        {
-            return aeron;
-        }
-
-        public Context aeronDirectoryName(final String dir)
-        {
-            this.aeronDirectoryName = dir;
-            return this;
-        }
-
-        public String aeronDirectoryName()
-        {
-            return aeronDirectoryName;
-        }
-
-        /** The data stream id to consume; required. */
-        public Context streamId(final int streamId)
-        {
-            this.streamId = streamId;
-            return this;
-        }
-
-        public int streamId()
-        {
-            return streamId;
         }
 
         /** Consumer id; default random non-zero (Wire §10.1.2). */
@@ -1927,118 +1839,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             return requestedControlStreamId;
         }
 
-        public Context controlChannel(final String channel)
-        {
-            this.controlChannel = channel;
-            return this;
-        }
-
-        public String controlChannel()
-        {
-            return controlChannel;
-        }
-
-        public Context controlStreamId(final int id)
-        {
-            this.controlStreamId = id;
-            return this;
-        }
-
-        public int controlStreamId()
-        {
-            return controlStreamId;
-        }
-
-        public Context descriptorChannel(final String channel)
-        {
-            this.descriptorChannel = channel;
-            return this;
-        }
-
-        public String descriptorChannel()
-        {
-            return descriptorChannel;
-        }
-
-        public Context descriptorStreamId(final int id)
-        {
-            this.descriptorStreamId = id;
-            return this;
-        }
-
-        public int descriptorStreamId()
-        {
-            return descriptorStreamId;
-        }
-
-        public Context qosChannel(final String channel)
-        {
-            this.qosChannel = channel;
-            return this;
-        }
-
-        public String qosChannel()
-        {
-            return qosChannel;
-        }
-
-        public Context qosStreamId(final int id)
-        {
-            this.qosStreamId = id;
-            return this;
-        }
-
-        public int qosStreamId()
-        {
-            return qosStreamId;
-        }
-
-        public Context metadataChannel(final String channel)
-        {
-            this.metadataChannel = channel;
-            return this;
-        }
-
-        public String metadataChannel()
-        {
-            return metadataChannel;
-        }
-
-        public Context metadataStreamId(final int id)
-        {
-            this.metadataStreamId = id;
-            return this;
-        }
-
-        public int metadataStreamId()
-        {
-            return metadataStreamId;
-        }
-
-        /** Multiplex control, descriptor, QoS and metadata on one endpoint (Wire §15.11 minimal deployment). */
-        public Context multiplexedEndpoint(final String channel, final int id)
-        {
-            controlChannel = descriptorChannel = qosChannel = metadataChannel = channel;
-            controlStreamId = descriptorStreamId = qosStreamId = metadataStreamId = id;
-            return this;
-        }
-
-        /**
-         * Attach through the SHM driver on this context's control endpoint (Driver Model): the consumer holds a
-         * consumer lease, maps what the lease names and follows the driver's epoch changes. The driver's default base
-         * directory is then allowed too. Default false (follow producer announces, standalone).
-         */
-        public Context useDriver(final boolean useDriver)
-        {
-            this.useDriver = useDriver;
-            return this;
-        }
-
-        public boolean useDriver()
-        {
-            return useDriver;
-        }
-
         /** Directories announced regions may live in (Wire §15.21a.5); default {@code /dev/shm/tensorpool}. */
         public Context allowedBaseDirs(final List<Path> dirs)
         {
@@ -2096,29 +1896,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         public long helloPeriodNs()
         {
             return helloPeriodNs;
-        }
-
-        public Context qosPeriodNs(final long ns)
-        {
-            this.qosPeriodNs = ns;
-            return this;
-        }
-
-        public long qosPeriodNs()
-        {
-            return qosPeriodNs;
-        }
-
-        /** CLOCK_MONOTONIC source (MONOTONIC announces, activity); replaceable in tests. */
-        public Context nanoClock(final NanoClock clock)
-        {
-            this.nanoClock = clock;
-            return this;
-        }
-
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
         }
 
         /** Realtime source for REALTIME_SYNCED announces. */

@@ -10,7 +10,6 @@ import io.tensorpool.codecs.wire.FrameProgressState;
 import io.tensorpool.codecs.wire.Mode;
 import io.tensorpool.codecs.wire.QosConsumerDecoder;
 import io.tensorpool.codecs.wire.ResponseCode;
-import io.tensorpool.control.DefaultEndpoints;
 import io.tensorpool.control.SharedPublications;
 import io.tensorpool.control.WireMessageEncoder;
 import io.tensorpool.control.WireMessageListener;
@@ -26,7 +25,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -1159,7 +1157,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
      * Configuration of a {@link TensorPoolProducer}, Aeron style: fluent accessors, defaults, validated once by
      * {@link #conclude()}. Only {@link #streamId(int)} is required.
      */
-    public static final class Context
+    public static final class Context extends ClientContext<Context>
     {
         /** Default base directory for region files. */
         public static final Path DEFAULT_SHM_BASE_DIR = Paths.get("/dev/shm/tensorpool");
@@ -1169,8 +1167,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         public static final int DEFAULT_HEADER_NSLOTS = 256;
         /** Default pool strides: 64 KiB and 1 MiB (files are sparse unless prefaulted). */
         public static final int[] DEFAULT_POOL_STRIDES = {64 * 1024, 1024 * 1024};
-        /** Default announce, QoS and metadata period: 1 s (Wire §15.11). */
-        public static final long DEFAULT_PERIOD_NS = 1_000_000_000L;
         /** Default FrameProgress interval floor: 250 µs (Wire §10.2.2). */
         public static final long DEFAULT_PROGRESS_INTERVAL_FLOOR_NS = 250_000L;
         /** Default FrameProgress byte-delta floor: 64 KiB (Wire §10.2.2). */
@@ -1178,22 +1174,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         /** Consumers silent for this many hello intervals are stale (Wire §5: 3–5x). */
         public static final int DEFAULT_CONSUMER_STALE_MULTIPLIER = 4;
 
-        private boolean concluded;
-        private Aeron aeron;
-        private boolean ownsAeron;
-        private String aeronDirectoryName;
-        private boolean embeddedMediaDriver;
-        private EmbeddedMediaDriver ownedDriver;
-        private int streamId;
         private int producerId;
-        private String controlChannel = DefaultEndpoints.CONTROL_CHANNEL;
-        private int controlStreamId = DefaultEndpoints.CONTROL_STREAM_ID;
-        private String descriptorChannel = DefaultEndpoints.DESCRIPTOR_CHANNEL;
-        private int descriptorStreamId = DefaultEndpoints.DESCRIPTOR_STREAM_ID;
-        private String qosChannel = DefaultEndpoints.QOS_CHANNEL;
-        private int qosStreamId = DefaultEndpoints.QOS_STREAM_ID;
-        private String metadataChannel = DefaultEndpoints.METADATA_CHANNEL;
-        private int metadataStreamId = DefaultEndpoints.METADATA_STREAM_ID;
         private Path shmBaseDir = DEFAULT_SHM_BASE_DIR;
         private String namespace = DEFAULT_NAMESPACE;
         private String producerInstanceId;
@@ -1204,7 +1185,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         private boolean prefault;
         private boolean deleteStaleEpochs = true;
         private long announcePeriodNs = DEFAULT_PERIOD_NS;
-        private long qosPeriodNs = DEFAULT_PERIOD_NS;
         private long metadataPeriodNs = DEFAULT_PERIOD_NS;
         private long consumerHelloIntervalNs = DEFAULT_PERIOD_NS;
         private int consumerStaleMultiplier = DEFAULT_CONSUMER_STALE_MULTIPLIER;
@@ -1219,33 +1199,18 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         private int perConsumerDescriptorStreamIdHigh;
         private int perConsumerControlStreamIdLow;
         private int perConsumerControlStreamIdHigh;
-        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private ProducerRegionSource regionSource;
-        private boolean useDriver;
 
-        /**
-         * Validate and fill defaults; runs once. Connects to Aeron (and launches an embedded media driver) when no
-         * client was given.
-         *
-         * @throws IllegalArgumentException naming the offending setting and value.
-         */
-        public Context conclude()
+        @Override
+        protected void concludeSettings()
         {
-            if (concluded)
-            {
-                return this;
-            }
-            if (streamId == 0)
-            {
-                throw new IllegalArgumentException("streamId must be set to a non-zero u32");
-            }
             if (producerId == 0)
             {
                 producerId = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
             }
             if (producerInstanceId == null)
             {
-                producerInstanceId = "stream-" + Integer.toUnsignedString(streamId);
+                producerInstanceId = "stream-" + Integer.toUnsignedString(streamId());
             }
             if (!shmBaseDir.isAbsolute())
             {
@@ -1273,7 +1238,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
                     poolStrides.length + ") must have the same length");
             }
             checkPositive("announcePeriodNs", announcePeriodNs);
-            checkPositive("qosPeriodNs", qosPeriodNs);
+            checkPositive("qosPeriodNs", qosPeriodNs());
             checkPositive("metadataPeriodNs", metadataPeriodNs);
             checkPositive("consumerHelloIntervalNs", consumerHelloIntervalNs);
             if (consumerStaleMultiplier < 3 || consumerStaleMultiplier > 5)
@@ -1294,40 +1259,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             }
             if (regionSource == null)
             {
-                regionSource = useDriver ? new DriverRegionSource() : new StandaloneRegionSource();
-            }
-            if (aeron == null)
-            {
-                if (embeddedMediaDriver)
-                {
-                    ownedDriver = EmbeddedMediaDriver.launch();
-                    aeronDirectoryName = ownedDriver.aeronDirectoryName();
-                }
-                final Aeron.Context aeronContext = new Aeron.Context();
-                if (aeronDirectoryName != null)
-                {
-                    aeronContext.aeronDirectoryName(aeronDirectoryName);
-                }
-                try
-                {
-                    aeron = Aeron.connect(aeronContext);
-                }
-                catch (final RuntimeException ex)
-                {
-                    CloseHelper.quietClose(ownedDriver);
-                    throw ex;
-                }
-                ownsAeron = true;
-            }
-            concluded = true;
-            return this;
-        }
-
-        static void checkPositive(final String name, final long value)
-        {
-            if (value <= 0)
-            {
-                throw new IllegalArgumentException(name + " must be positive: " + value);
+                regionSource = useDriver() ? new DriverRegionSource() : new StandaloneRegionSource();
             }
         }
 
@@ -1340,63 +1272,16 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             }
         }
 
-        void closeOwned()
-        {
-            if (ownsAeron)
-            {
-                CloseHelper.quietClose(aeron);
-                ownsAeron = false;
-            }
-            CloseHelper.quietClose(ownedDriver);
-            ownedDriver = null;
-        }
-
-        /** An Aeron client to use (not closed by the producer). Default: connect one, owned. */
-        public Context aeron(final Aeron aeron)
-        {
-            this.aeron = aeron;
-            return this;
-        }
-
-        public Aeron aeron()
-        {
-            return aeron;
-        }
-
-        /** Media driver directory for an owned Aeron client; default Aeron's own default. */
-        public Context aeronDirectoryName(final String dir)
-        {
-            this.aeronDirectoryName = dir;
-            return this;
-        }
-
-        public String aeronDirectoryName()
-        {
-            return aeronDirectoryName;
-        }
-
         /** Launch an {@link EmbeddedMediaDriver} owned by this producer (demos, tests). Default false. */
         public Context embeddedMediaDriver(final boolean embedded)
         {
-            this.embeddedMediaDriver = embedded;
+            launchEmbeddedMediaDriver(embedded);
             return this;
         }
 
         public boolean embeddedMediaDriver()
         {
-            return embeddedMediaDriver;
-        }
-
-        /** The data stream id (Wire {@code stream_id}); required, non-zero. */
-        public Context streamId(final int streamId)
-        {
-            this.streamId = streamId;
-            return this;
-        }
-
-        public int streamId()
-        {
-            return streamId;
+            return launchesEmbeddedMediaDriver();
         }
 
         /** Producer id in announces and QoS; default random non-zero. */
@@ -1409,102 +1294,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         public int producerId()
         {
             return producerId;
-        }
-
-        public Context controlChannel(final String channel)
-        {
-            this.controlChannel = channel;
-            return this;
-        }
-
-        public String controlChannel()
-        {
-            return controlChannel;
-        }
-
-        public Context controlStreamId(final int id)
-        {
-            this.controlStreamId = id;
-            return this;
-        }
-
-        public int controlStreamId()
-        {
-            return controlStreamId;
-        }
-
-        public Context descriptorChannel(final String channel)
-        {
-            this.descriptorChannel = channel;
-            return this;
-        }
-
-        public String descriptorChannel()
-        {
-            return descriptorChannel;
-        }
-
-        public Context descriptorStreamId(final int id)
-        {
-            this.descriptorStreamId = id;
-            return this;
-        }
-
-        public int descriptorStreamId()
-        {
-            return descriptorStreamId;
-        }
-
-        public Context qosChannel(final String channel)
-        {
-            this.qosChannel = channel;
-            return this;
-        }
-
-        public String qosChannel()
-        {
-            return qosChannel;
-        }
-
-        public Context qosStreamId(final int id)
-        {
-            this.qosStreamId = id;
-            return this;
-        }
-
-        public int qosStreamId()
-        {
-            return qosStreamId;
-        }
-
-        public Context metadataChannel(final String channel)
-        {
-            this.metadataChannel = channel;
-            return this;
-        }
-
-        public String metadataChannel()
-        {
-            return metadataChannel;
-        }
-
-        public Context metadataStreamId(final int id)
-        {
-            this.metadataStreamId = id;
-            return this;
-        }
-
-        public int metadataStreamId()
-        {
-            return metadataStreamId;
-        }
-
-        /** Multiplex control, descriptor, QoS and metadata on one endpoint (Wire §15.11 minimal deployment). */
-        public Context multiplexedEndpoint(final String channel, final int id)
-        {
-            controlChannel = descriptorChannel = qosChannel = metadataChannel = channel;
-            controlStreamId = descriptorStreamId = qosStreamId = metadataStreamId = id;
-            return this;
         }
 
         /** Absolute base directory for region files; default {@code /dev/shm/tensorpool}. */
@@ -1624,17 +1413,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         public long announcePeriodNs()
         {
             return announcePeriodNs;
-        }
-
-        public Context qosPeriodNs(final long ns)
-        {
-            this.qosPeriodNs = ns;
-            return this;
-        }
-
-        public long qosPeriodNs()
-        {
-            return qosPeriodNs;
         }
 
         /** DataSourceAnnounce/DataSourceMeta period; default 1 s. */
@@ -1791,34 +1569,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         public int perConsumerControlStreamIdHigh()
         {
             return perConsumerControlStreamIdHigh;
-        }
-
-        /** CLOCK_MONOTONIC source for timestamps and periods; replaceable in tests. */
-        public Context nanoClock(final NanoClock clock)
-        {
-            this.nanoClock = clock;
-            return this;
-        }
-
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
-        }
-
-        /**
-         * Attach through the SHM driver listening on this context's control endpoint (Driver Model) instead of
-         * creating regions: the producer maps the driver's regions, keeps a producer lease and does not announce
-         * ({@link DriverRegionSource}). Default false (standalone).
-         */
-        public Context useDriver(final boolean useDriver)
-        {
-            this.useDriver = useDriver;
-            return this;
-        }
-
-        public boolean useDriver()
-        {
-            return useDriver;
         }
 
         /** Where regions come from; default {@link StandaloneRegionSource}. See {@link ProducerRegionSource}. */

@@ -17,7 +17,6 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -497,35 +496,19 @@ public final class DiscoveryClient implements AutoCloseable
      * Configuration of a {@link DiscoveryClient}, Aeron style: fluent accessors, defaults from
      * {@link DiscoveryConfiguration}, validated once by {@link #conclude()}.
      */
-    public static final class Context implements AutoCloseable
+    public static final class Context extends DiscoveryContext<Context>
     {
-        private boolean isConcluded;
-        private Aeron aeron;
-        private boolean ownsAeronClient;
-        private String aeronDirectoryName;
-        private String requestChannel = DiscoveryConfiguration.requestChannel();
-        private int requestStreamId = DiscoveryConfiguration.requestStreamId();
         private String responseChannel = DiscoveryConfiguration.responseChannel();
         private int responseStreamId = DiscoveryConfiguration.responseStreamId();
         private int clientId = (int)ProcessHandle.current().pid();
         private long requestTimeoutNs = DiscoveryConfiguration.REQUEST_TIMEOUT_NS_DEFAULT;
         private int maxPendingRequests = 64;
-        private int fragmentLimit = DiscoveryConfiguration.FRAGMENT_LIMIT_DEFAULT;
-        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private IdleStrategy idleStrategy;
 
-        /**
-         * Validate and fill defaults; connects an owned Aeron client if none was given. Runs once.
-         *
-         * @throws IllegalArgumentException naming the invalid setting and its value.
-         */
-        public Context conclude()
+        @Override
+        protected void concludeSettings()
         {
-            if (isConcluded)
-            {
-                return this;
-            }
-            if (null == requestChannel || requestChannel.isEmpty())
+            if (null == requestChannel() || requestChannel().isEmpty())
             {
                 throw new IllegalArgumentException("requestChannel must be non-empty");
             }
@@ -546,90 +529,16 @@ public final class DiscoveryClient implements AutoCloseable
             {
                 throw new IllegalArgumentException("maxPendingRequests must be positive: " + maxPendingRequests);
             }
-            if (fragmentLimit <= 0)
+            if (fragmentLimit() <= 0)
             {
-                throw new IllegalArgumentException("fragmentLimit must be positive: " + fragmentLimit);
+                throw new IllegalArgumentException("fragmentLimit must be positive: " + fragmentLimit());
             }
-            Objects.requireNonNull(nanoClock, "nanoClock");
+            Objects.requireNonNull(nanoClock(), "nanoClock");
             if (null == idleStrategy)
             {
                 idleStrategy = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
                     TimeUnit.MILLISECONDS.toNanos(1));
             }
-            if (null == aeron)
-            {
-                final Aeron.Context aeronCtx = new Aeron.Context();
-                if (null != aeronDirectoryName)
-                {
-                    aeronCtx.aeronDirectoryName(aeronDirectoryName);
-                }
-                aeron = Aeron.connect(aeronCtx);
-                ownsAeronClient = true;
-            }
-            isConcluded = true;
-            return this;
-        }
-
-        /** Close the Aeron client if this context created it. */
-        @Override
-        public void close()
-        {
-            if (ownsAeronClient)
-            {
-                CloseHelper.close(aeron);
-            }
-        }
-
-        /** Aeron client to use; when unset, {@link #conclude()} connects one. */
-        public Context aeron(final Aeron aeron)
-        {
-            this.aeron = aeron;
-            return this;
-        }
-
-        /** The value set by {@link #aeron(Aeron)} (or its default). */
-        public Aeron aeron()
-        {
-            return aeron;
-        }
-
-        /** Media driver directory for an owned client; null means Aeron's default. */
-        public Context aeronDirectoryName(final String aeronDirectoryName)
-        {
-            this.aeronDirectoryName = aeronDirectoryName;
-            return this;
-        }
-
-        /** The value set by {@link #aeronDirectoryName(String)} (or its default). */
-        public String aeronDirectoryName()
-        {
-            return aeronDirectoryName;
-        }
-
-        /** Where requests go: the driver control endpoint (embedded) or a registry's endpoint. */
-        public Context requestChannel(final String requestChannel)
-        {
-            this.requestChannel = requestChannel;
-            return this;
-        }
-
-        /** The value set by {@link #requestChannel(String)} (or its default). */
-        public String requestChannel()
-        {
-            return requestChannel;
-        }
-
-        /** Stream id requests go to. */
-        public Context requestStreamId(final int requestStreamId)
-        {
-            this.requestStreamId = requestStreamId;
-            return this;
-        }
-
-        /** The value set by {@link #requestStreamId(int)} (or its default). */
-        public int requestStreamId()
-        {
-            return requestStreamId;
         }
 
         /** Channel responses come back on; must be reachable from the provider (e.g. a UDP endpoint for a registry). */
@@ -695,32 +604,6 @@ public final class DiscoveryClient implements AutoCloseable
         public int maxPendingRequests()
         {
             return maxPendingRequests;
-        }
-
-        /** Fragments polled per {@link DiscoveryClient#poll()}. */
-        public Context fragmentLimit(final int fragmentLimit)
-        {
-            this.fragmentLimit = fragmentLimit;
-            return this;
-        }
-
-        /** The value set by {@link #fragmentLimit(int)} (or its default). */
-        public int fragmentLimit()
-        {
-            return fragmentLimit;
-        }
-
-        /** Clock for deadlines. */
-        public Context nanoClock(final NanoClock nanoClock)
-        {
-            this.nanoClock = nanoClock;
-            return this;
-        }
-
-        /** The value set by {@link #nanoClock(NanoClock)} (or its default). */
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
         }
 
         /** Idle strategy of the blocking {@link DiscoveryClient#query(DiscoveryQuery)}; default backoff to 1 ms. */

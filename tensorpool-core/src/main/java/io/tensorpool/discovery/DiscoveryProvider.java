@@ -15,7 +15,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -582,14 +581,8 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
      * Configuration of a {@link DiscoveryProvider}, Aeron style: fluent accessors, defaults from
      * {@link DiscoveryConfiguration} system properties, validated once by {@link #conclude()}.
      */
-    public static final class Context implements AutoCloseable
+    public static final class Context extends DiscoveryContext<Context>
     {
-        private boolean isConcluded;
-        private Aeron aeron;
-        private boolean ownsAeronClient;
-        private String aeronDirectoryName;
-        private String requestChannel = DiscoveryConfiguration.requestChannel();
-        private int requestStreamId = DiscoveryConfiguration.requestStreamId();
         private final List<DriverFeed> feeds = new ArrayList<>();
         private long announcePeriodNs = DiscoveryConfiguration.announcePeriodNs();
         private long expiryTimeoutNs;
@@ -605,23 +598,12 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
         private long responseTimeoutNs = DiscoveryConfiguration.RESPONSE_TIMEOUT_NS_DEFAULT;
         private int maxPendingResponses = DiscoveryConfiguration.MAX_PENDING_RESPONSES_DEFAULT;
         private long sweepIntervalNs = DiscoveryConfiguration.SWEEP_INTERVAL_NS_DEFAULT;
-        private int fragmentLimit = DiscoveryConfiguration.FRAGMENT_LIMIT_DEFAULT;
-        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private String roleName = "tensorpool-discovery";
 
-        /**
-         * Validate and fill defaults; connects an owned Aeron client if none was given. Runs once; later calls return
-         * {@code this}.
-         *
-         * @throws IllegalArgumentException naming the invalid setting and its value.
-         */
-        public Context conclude()
+        @Override
+        protected void concludeSettings()
         {
-            if (isConcluded)
-            {
-                return this;
-            }
-            requireText("requestChannel", requestChannel);
+            requireText("requestChannel", requestChannel());
             if (feeds.isEmpty())
             {
                 throw new IllegalArgumentException("at least one driver feed is required");
@@ -668,88 +650,8 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
             requirePositive("responseTimeoutNs", responseTimeoutNs);
             requirePositive("maxPendingResponses", maxPendingResponses);
             requirePositive("sweepIntervalNs", sweepIntervalNs);
-            requirePositive("fragmentLimit", fragmentLimit);
-            Objects.requireNonNull(nanoClock, "nanoClock");
-            if (null == aeron)
-            {
-                final Aeron.Context aeronCtx = new Aeron.Context();
-                if (null != aeronDirectoryName)
-                {
-                    aeronCtx.aeronDirectoryName(aeronDirectoryName);
-                }
-                aeron = Aeron.connect(aeronCtx);
-                ownsAeronClient = true;
-            }
-            isConcluded = true;
-            return this;
-        }
-
-        /** Close the Aeron client if this context created it. */
-        @Override
-        public void close()
-        {
-            if (ownsAeronClient)
-            {
-                CloseHelper.close(aeron);
-            }
-        }
-
-        /** Aeron client to use; when unset, {@link #conclude()} connects one (to {@link #aeronDirectoryName()}). */
-        public Context aeron(final Aeron aeron)
-        {
-            this.aeron = aeron;
-            return this;
-        }
-
-        /** The value set by {@link #aeron(Aeron)} (or its default). */
-        public Aeron aeron()
-        {
-            return aeron;
-        }
-
-        /** Whether the provider closes the Aeron client; true only when {@link #conclude()} connected it. */
-        public boolean ownsAeronClient()
-        {
-            return ownsAeronClient;
-        }
-
-        /** Media driver directory for an owned client; null means Aeron's default. */
-        public Context aeronDirectoryName(final String aeronDirectoryName)
-        {
-            this.aeronDirectoryName = aeronDirectoryName;
-            return this;
-        }
-
-        /** The value set by {@link #aeronDirectoryName(String)} (or its default). */
-        public String aeronDirectoryName()
-        {
-            return aeronDirectoryName;
-        }
-
-        /** Channel requests arrive on; defaults to the driver control channel (Discovery §4.2, §13). */
-        public Context requestChannel(final String requestChannel)
-        {
-            this.requestChannel = requestChannel;
-            return this;
-        }
-
-        /** The value set by {@link #requestChannel(String)} (or its default). */
-        public String requestChannel()
-        {
-            return requestChannel;
-        }
-
-        /** Stream id requests arrive on; defaults to the driver control stream id. */
-        public Context requestStreamId(final int requestStreamId)
-        {
-            this.requestStreamId = requestStreamId;
-            return this;
-        }
-
-        /** The value set by {@link #requestStreamId(int)} (or its default). */
-        public int requestStreamId()
-        {
-            return requestStreamId;
+            requirePositive("fragmentLimit", fragmentLimit());
+            Objects.requireNonNull(nanoClock(), "nanoClock");
         }
 
         /** Add a driver to index. At least one is required; instance ids and announce endpoints must differ. */
@@ -945,32 +847,6 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
         public long sweepIntervalNs()
         {
             return sweepIntervalNs;
-        }
-
-        /** Fragments polled per subscription per duty cycle. */
-        public Context fragmentLimit(final int fragmentLimit)
-        {
-            this.fragmentLimit = fragmentLimit;
-            return this;
-        }
-
-        /** The value set by {@link #fragmentLimit(int)} (or its default). */
-        public int fragmentLimit()
-        {
-            return fragmentLimit;
-        }
-
-        /** Clock for receipt times and expiry; inject a controllable one in tests. */
-        public Context nanoClock(final NanoClock nanoClock)
-        {
-            this.nanoClock = nanoClock;
-            return this;
-        }
-
-        /** The value set by {@link #nanoClock(NanoClock)} (or its default). */
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
         }
 
         /** Agent role name. */

@@ -14,8 +14,6 @@ import io.tensorpool.shm.RegionSpec;
 import io.tensorpool.shm.ShmValidationException;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -282,18 +280,12 @@ public final class ShmDriver implements Agent, AutoCloseable
      * the zero-configuration ones (docs/driver.md): dynamic streams allowed in 10000-19999, one "default" profile
      * with 64 header slots and 64 KiB / 1 MiB / 4 MiB pools, base dir {@code /dev/shm/tensorpool-<user>}.
      */
-    public static final class Context
+    public static final class Context extends DriverEndpointContext<Context>
     {
         private static final Pattern PATH_ELEMENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
         private boolean concluded;
-        private Aeron aeron;
-        private String aeronDirectoryName;
         private boolean launchEmbeddedMediaDriver;
-        private String controlChannel = ShmDriverConfiguration.CONTROL_CHANNEL_DEFAULT;
-        private int controlStreamId = ShmDriverConfiguration.CONTROL_STREAM_ID_DEFAULT;
-        private String announceChannel;
-        private Integer announceStreamId;
         private String qosChannel = ShmDriverConfiguration.QOS_CHANNEL_DEFAULT;
         private int qosStreamId = ShmDriverConfiguration.QOS_STREAM_ID_DEFAULT;
         private String instanceId = ShmDriverConfiguration.INSTANCE_ID_DEFAULT;
@@ -324,8 +316,13 @@ public final class ShmDriver implements Agent, AutoCloseable
         private boolean embeddedDiscovery = true;
         private String metadataChannel = DefaultEndpoints.METADATA_CHANNEL;
         private int metadataStreamId = DefaultEndpoints.METADATA_STREAM_ID;
-        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private Runnable terminationHook = () -> {};
+
+        /** A context with the default control endpoint ({@link ShmDriverConfiguration}). */
+        public Context()
+        {
+            super(ShmDriverConfiguration.CONTROL_CHANNEL_DEFAULT, ShmDriverConfiguration.CONTROL_STREAM_ID_DEFAULT);
+        }
 
         /**
          * Validate and fill defaults; idempotent.
@@ -341,16 +338,9 @@ public final class ShmDriver implements Agent, AutoCloseable
             }
             requireElement("driver.instance_id", instanceId);
             requireElement("namespace", namespace);
-            requireNonEmpty("driver.control_channel", controlChannel);
+            requireNonEmpty("driver.control_channel", controlChannel());
             requireNonEmpty("driver.qos_channel", qosChannel);
-            if (announceChannel == null)
-            {
-                announceChannel = controlChannel;
-            }
-            if (announceStreamId == null)
-            {
-                announceStreamId = controlStreamId;
-            }
+            defaultAnnounceEndpoint();
             if (shmBaseDir == null)
             {
                 shmBaseDir = ShmDriverConfiguration.defaultShmBaseDir();
@@ -442,7 +432,7 @@ public final class ShmDriver implements Agent, AutoCloseable
             {
                 LOG.warn("policies.mlock_shm=true is not supported on the JVM without native code; treated as no-op");
             }
-            Objects.requireNonNull(nanoClock, "nanoClock");
+            Objects.requireNonNull(nanoClock(), "nanoClock");
             Objects.requireNonNull(terminationHook, "terminationHook");
             concluded = true;
             return this;
@@ -536,8 +526,8 @@ public final class ShmDriver implements Agent, AutoCloseable
             final IdRange[] ranges = {streamIdRange, descriptorStreamIdRange, controlStreamIdRange};
             for (int i = 0; i < ranges.length; i++)
             {
-                checkNotIn(rangeNames[i], ranges[i], "driver.control_stream_id", controlStreamId);
-                checkNotIn(rangeNames[i], ranges[i], "driver.announce_stream_id", announceStreamId);
+                checkNotIn(rangeNames[i], ranges[i], "driver.control_stream_id", controlStreamId());
+                checkNotIn(rangeNames[i], ranges[i], "driver.announce_stream_id", announceStreamId());
                 checkNotIn(rangeNames[i], ranges[i], "driver.qos_stream_id", qosStreamId);
                 for (final StreamDefinition stream : streams)
                 {
@@ -581,30 +571,6 @@ public final class ShmDriver implements Agent, AutoCloseable
             }
         }
 
-        /** An external Aeron client (not closed by the driver); null to connect or launch one. */
-        public Aeron aeron()
-        {
-            return aeron;
-        }
-
-        public Context aeron(final Aeron aeron)
-        {
-            this.aeron = aeron;
-            return this;
-        }
-
-        /** Aeron directory to connect to ({@code driver.aeron_dir}); null for Aeron's default. */
-        public String aeronDirectoryName()
-        {
-            return aeronDirectoryName;
-        }
-
-        public Context aeronDirectoryName(final String aeronDirectoryName)
-        {
-            this.aeronDirectoryName = aeronDirectoryName;
-            return this;
-        }
-
         /** Launch an embedded Aeron media driver (shared threading) instead of connecting to a running one. */
         public boolean launchEmbeddedMediaDriver()
         {
@@ -614,54 +580,6 @@ public final class ShmDriver implements Agent, AutoCloseable
         public Context launchEmbeddedMediaDriver(final boolean launchEmbeddedMediaDriver)
         {
             this.launchEmbeddedMediaDriver = launchEmbeddedMediaDriver;
-            return this;
-        }
-
-        /** {@code driver.control_channel}: requests in, responses and notices out. */
-        public String controlChannel()
-        {
-            return controlChannel;
-        }
-
-        public Context controlChannel(final String controlChannel)
-        {
-            this.controlChannel = controlChannel;
-            return this;
-        }
-
-        /** {@code driver.control_stream_id}. */
-        public int controlStreamId()
-        {
-            return controlStreamId;
-        }
-
-        public Context controlStreamId(final int controlStreamId)
-        {
-            this.controlStreamId = controlStreamId;
-            return this;
-        }
-
-        /** {@code driver.announce_channel}: where {@code ShmPoolAnnounce} goes; defaults to the control channel. */
-        public String announceChannel()
-        {
-            return announceChannel;
-        }
-
-        public Context announceChannel(final String announceChannel)
-        {
-            this.announceChannel = announceChannel;
-            return this;
-        }
-
-        /** {@code driver.announce_stream_id}; defaults to the control stream id. */
-        public int announceStreamId()
-        {
-            return announceStreamId == null ? controlStreamId : announceStreamId;
-        }
-
-        public Context announceStreamId(final int announceStreamId)
-        {
-            this.announceStreamId = announceStreamId;
             return this;
         }
 
@@ -1031,18 +949,6 @@ public final class ShmDriver implements Agent, AutoCloseable
         public Context metadataStreamId(final int metadataStreamId)
         {
             this.metadataStreamId = metadataStreamId;
-            return this;
-        }
-
-        /** Monotonic clock for leases, announces and timestamps (CLOCK_MONOTONIC by default); tests inject one. */
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
-        }
-
-        public Context nanoClock(final NanoClock nanoClock)
-        {
-            this.nanoClock = nanoClock;
             return this;
         }
 

@@ -13,6 +13,7 @@ import io.tensorpool.codecs.driver.Role;
 import io.tensorpool.codecs.driver.ShmAttachResponseDecoder;
 import io.tensorpool.codecs.driver.ShutdownReason;
 import io.tensorpool.control.DefaultEndpoints;
+import io.tensorpool.driver.DriverEndpointContext;
 import io.tensorpool.shm.PoolDescriptor;
 import io.tensorpool.shm.RegionUri;
 import io.tensorpool.shm.ShmLayout;
@@ -23,7 +24,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -760,15 +760,9 @@ public final class DriverClient implements Agent, AutoCloseable
     }
 
     /** Configuration of a {@link DriverClient}; fluent, validated once by {@link #conclude()}. */
-    public static final class Context
+    public static final class Context extends DriverEndpointContext<Context>
     {
         private boolean concluded;
-        private Aeron aeron;
-        private String aeronDirectoryName;
-        private String controlChannel = DefaultEndpoints.CONTROL_CHANNEL;
-        private int controlStreamId = DefaultEndpoints.CONTROL_STREAM_ID;
-        private String announceChannel;
-        private Integer announceStreamId;
         private int streamId;
         private boolean streamIdSet;
         private Role role;
@@ -783,10 +777,15 @@ public final class DriverClient implements Agent, AutoCloseable
         private long epochWaitTimeoutNs = TimeUnit.SECONDS.toNanos(3);
         private long announceFreshnessNs = TimeUnit.SECONDS.toNanos(3);
         private boolean autoReattach = true;
-        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private DriverClientListener listener = new DriverClientListener()
         {
         };
+
+        /** A context with the default control endpoint ({@link DefaultEndpoints}). */
+        public Context()
+        {
+            super(DefaultEndpoints.CONTROL_CHANNEL, DefaultEndpoints.CONTROL_STREAM_ID);
+        }
 
         /**
          * Validate and fill defaults (random non-zero clientId, announce stream = control stream); idempotent.
@@ -824,14 +823,7 @@ public final class DriverClient implements Agent, AutoCloseable
                 }
                 clientId = id;
             }
-            if (announceChannel == null)
-            {
-                announceChannel = controlChannel;
-            }
-            if (announceStreamId == null)
-            {
-                announceStreamId = controlStreamId;
-            }
+            defaultAnnounceEndpoint();
             if (attachTimeoutNs <= 0 || keepaliveIntervalNs <= 0 || backoffInitialNs <= 0 ||
                 backoffMaxNs < backoffInitialNs || epochWaitTimeoutNs <= 0 || announceFreshnessNs <= 0)
             {
@@ -840,78 +832,9 @@ public final class DriverClient implements Agent, AutoCloseable
                     keepaliveIntervalNs + " backoffInitialNs=" + backoffInitialNs + " backoffMaxNs=" + backoffMaxNs +
                     ")");
             }
-            Objects.requireNonNull(nanoClock, "nanoClock");
+            Objects.requireNonNull(nanoClock(), "nanoClock");
             Objects.requireNonNull(listener, "listener");
             concluded = true;
-            return this;
-        }
-
-        /** External Aeron client (not closed by the client); null to connect using {@link #aeronDirectoryName()}. */
-        public Aeron aeron()
-        {
-            return aeron;
-        }
-
-        public Context aeron(final Aeron aeron)
-        {
-            this.aeron = aeron;
-            return this;
-        }
-
-        public String aeronDirectoryName()
-        {
-            return aeronDirectoryName;
-        }
-
-        public Context aeronDirectoryName(final String aeronDirectoryName)
-        {
-            this.aeronDirectoryName = aeronDirectoryName;
-            return this;
-        }
-
-        /** The driver's control channel ({@code driver.control_channel}). */
-        public String controlChannel()
-        {
-            return controlChannel;
-        }
-
-        public Context controlChannel(final String controlChannel)
-        {
-            this.controlChannel = controlChannel;
-            return this;
-        }
-
-        public int controlStreamId()
-        {
-            return controlStreamId;
-        }
-
-        public Context controlStreamId(final int controlStreamId)
-        {
-            this.controlStreamId = controlStreamId;
-            return this;
-        }
-
-        /** Where the driver's ShmPoolAnnounce arrive; defaults to the control channel. */
-        public String announceChannel()
-        {
-            return announceChannel;
-        }
-
-        public Context announceChannel(final String announceChannel)
-        {
-            this.announceChannel = announceChannel;
-            return this;
-        }
-
-        public int announceStreamId()
-        {
-            return announceStreamId == null ? controlStreamId : announceStreamId;
-        }
-
-        public Context announceStreamId(final int announceStreamId)
-        {
-            this.announceStreamId = announceStreamId;
             return this;
         }
 
@@ -1067,18 +990,6 @@ public final class DriverClient implements Agent, AutoCloseable
         public Context autoReattach(final boolean autoReattach)
         {
             this.autoReattach = autoReattach;
-            return this;
-        }
-
-        /** Monotonic clock; must be the same clock domain as the driver's (CLOCK_MONOTONIC by default). */
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
-        }
-
-        public Context nanoClock(final NanoClock nanoClock)
-        {
-            this.nanoClock = nanoClock;
             return this;
         }
 
