@@ -7,6 +7,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** Starts a test main in a child JVM with the tensorpool flags and the test class path, and reads its stdout. */
@@ -17,13 +19,40 @@ public final class ChildJvm implements AutoCloseable
         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-opens=java.base/java.io=ALL-UNNAMED");
 
+    /** How long {@link #awaitLine} waits for a line before giving up: a hung child must not hang the suite. */
+    private static final long LINE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(90);
+    /** Marks the end of the child's stdout in {@link #lines}. */
+    private static final String EOF = new String("<eof>");
+
     private final Process process;
-    private final BufferedReader stdout;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
     private ChildJvm(final Process process)
     {
         this.process = process;
-        this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        final BufferedReader stdout =
+            new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        final Thread pump = new Thread(() ->
+        {
+            try
+            {
+                String line;
+                while ((line = stdout.readLine()) != null)
+                {
+                    lines.add(line);
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // the child went away; EOF below tells the reader
+            }
+            finally
+            {
+                lines.add(EOF);
+            }
+        }, "child-jvm-stdout-" + process.pid());
+        pump.setDaemon(true);
+        pump.start();
     }
 
     /** Start {@code mainClass} with {@code args}; stderr is inherited so a child's failure shows in the test log. */
@@ -40,18 +69,39 @@ public final class ChildJvm implements AutoCloseable
         return new ChildJvm(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
 
-    /** The next stdout line starting with {@code prefix}; other lines are skipped. Null if the child exited. */
+    /**
+     * The next stdout line starting with {@code prefix}; other lines are skipped. Null if the child exited or printed
+     * no such line within the timeout (the caller's assertion then fails instead of the suite hanging).
+     */
     public String awaitLine(final String prefix) throws IOException
     {
-        String line;
-        while ((line = stdout.readLine()) != null)
+        final long deadline = System.nanoTime() + LINE_TIMEOUT_NS;
+        try
         {
-            if (line.startsWith(prefix))
+            long remaining;
+            while ((remaining = deadline - System.nanoTime()) > 0)
             {
-                return line;
+                final String line = lines.poll(remaining, TimeUnit.NANOSECONDS);
+                if (line == null || line == EOF)
+                {
+                    if (line == EOF)
+                    {
+                        lines.add(EOF);
+                    }
+                    return null;
+                }
+                if (line.startsWith(prefix))
+                {
+                    return line;
+                }
             }
+            return null;
         }
-        return null;
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for '" + prefix + "' from child JVM " + process.pid(), ex);
+        }
     }
 
     /** SIGKILL (Process.destroyForcibly on Linux) and wait for the exit; returns the exit code. */
