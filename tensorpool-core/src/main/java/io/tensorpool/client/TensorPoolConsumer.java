@@ -375,12 +375,27 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private int pollMapped(final FrameHandler handler)
     {
         final long nowNs = clock.nanoTime();
-        int work = dutyCycle(nowNs);
+        int work = 0;
+        if (state == State.MAPPED)
+        {
+            // descriptors that arrived before an epoch boundary in the control plane are still delivered from the
+            // mapping they refer to: taking the announce first would drop frames committed before the boundary
+            work += pollDescriptors();
+        }
+        work += dutyCycle(nowNs);
         if (replayPending && state == State.MAPPED && handler != null)
         {
             replayPending = false;
             work += replayRing(replayAfterSeq, handler);
         }
+        work += pollDescriptors();
+        this.handler = null;
+        return work;
+    }
+
+    private int pollDescriptors()
+    {
+        int work = 0;
         final ArrayList<WirePoller> pollers = this.pollers;
         for (int i = 0, n = pollers.size(); i < n; i++)
         {
@@ -394,7 +409,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 }
             }
         }
-        this.handler = null;
         return work;
     }
 
