@@ -5,6 +5,7 @@ import io.tensorpool.examples.camera.FrameStats;
 import io.tensorpool.examples.camera.FrameStatsSchema;
 import io.tensorpool.flink.common.TensorFrame;
 import io.tensorpool.flink.sink.TensorPoolSink;
+import io.tensorpool.flink.source.AttachMode;
 import io.tensorpool.flink.source.DiscoveryMode;
 import io.tensorpool.flink.source.StartingPosition;
 import io.tensorpool.flink.source.TensorPoolDeserializationSchema;
@@ -38,6 +39,8 @@ final class FlinkEngine
         final TensorPoolSource<TensorFrame> source = TensorPoolSource.<TensorFrame>builder()
             .setAeronDirectory(aeronDir)
             .setDiscoveryMode(DiscoveryMode.NONE)
+            // the camera owns its regions (standalone producer): map what it announces instead of asking the driver
+            .setAttachMode(AttachMode.STANDALONE)
             .setStreamIds(inputStream)
             .setDeserializer(TensorPoolDeserializationSchema.tensorFrames())
             .setStartingPosition(StartingPosition.LATEST)
