@@ -60,7 +60,9 @@ class ClientTransportTest
         try (StreamDiscoverer discoverer = ClientStreamDiscoverer.factory(
             config, StreamSelector.of(Set.of(), null, List.of("rig"))).create())
         {
-            Await.until("both streams discovered", Duration.ofSeconds(60), () -> found.size() == 2, () ->
+            // discovery is soft state: a stream's name (DataSourceAnnounce) may be indexed a little after its tags (Meta)
+            Await.until("both streams discovered with their names", Duration.ofSeconds(60),
+                () -> found.size() == 2 && found.stream().noneMatch(s -> s.name().isEmpty()), () ->
             {
                 try
                 {
