@@ -28,9 +28,20 @@ public final class EmbeddedMediaDriver implements AutoCloseable
     /** Launch a driver with SHARED threading and 4 MiB IPC terms in a fresh unique directory. */
     public static EmbeddedMediaDriver launch()
     {
+        return launch("tensorpool-aeron-", false);
+    }
+
+    /**
+     * Launch a driver with SHARED threading and 4 MiB IPC terms in a fresh directory {@code <prefix><uuid>} under
+     * /dev/shm (or java.io.tmpdir where there is none).
+     *
+     * @param spiesSimulateConnection let a publication count as connected with only a spy subscribed (tests).
+     */
+    public static EmbeddedMediaDriver launch(final String directoryPrefix, final boolean spiesSimulateConnection)
+    {
         final File shm = new File("/dev/shm");
         final File parent = shm.isDirectory() ? shm : new File(System.getProperty("java.io.tmpdir"));
-        final String dir = new File(parent, "tensorpool-aeron-" + UUID.randomUUID()).getAbsolutePath();
+        final String dir = new File(parent, directoryPrefix + UUID.randomUUID()).getAbsolutePath();
         final MediaDriver.Context ctx = new MediaDriver.Context()
             .aeronDirectoryName(dir)
             .threadingMode(ThreadingMode.SHARED)
@@ -38,7 +49,8 @@ public final class EmbeddedMediaDriver implements AutoCloseable
             .dirDeleteOnShutdown(true)
             .termBufferSparseFile(true)
             .ipcTermBufferLength(4 * 1024 * 1024)
-            .publicationTermBufferLength(4 * 1024 * 1024);
+            .publicationTermBufferLength(4 * 1024 * 1024)
+            .spiesSimulateConnection(spiesSimulateConnection);
         return new EmbeddedMediaDriver(MediaDriver.launchEmbedded(ctx));
     }
 

@@ -1,13 +1,7 @@
 package io.tensorpool.testing;
 
 import io.aeron.Aeron;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import org.agrona.CloseHelper;
-import io.tensorpool.shm.StreamRegionFiles;
-
-import java.io.File;
-import java.util.UUID;
+import io.tensorpool.client.EmbeddedMediaDriver;
 
 /**
  * An embedded Aeron media driver in a unique directory under /dev/shm, deleted on start and close, plus helpers to
@@ -15,46 +9,32 @@ import java.util.UUID;
  */
 public final class TestMediaDriver implements AutoCloseable
 {
-    private final MediaDriver driver;
-    private final String aeronDirectoryName;
+    private final EmbeddedMediaDriver driver;
 
-    private TestMediaDriver(final MediaDriver driver)
+    private TestMediaDriver(final EmbeddedMediaDriver driver)
     {
         this.driver = driver;
-        this.aeronDirectoryName = driver.aeronDirectoryName();
     }
 
     public static TestMediaDriver launch()
     {
-        final String dir = new File("/dev/shm", "tp-test-aeron-" + UUID.randomUUID()).getAbsolutePath();
-        final MediaDriver.Context ctx = new MediaDriver.Context()
-            .aeronDirectoryName(dir)
-            .threadingMode(ThreadingMode.SHARED)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true)
-            .termBufferSparseFile(true)
-            .ipcTermBufferLength(4 * 1024 * 1024)
-            .publicationTermBufferLength(4 * 1024 * 1024)
-            .spiesSimulateConnection(true);
-        return new TestMediaDriver(MediaDriver.launchEmbedded(ctx));
+        return new TestMediaDriver(EmbeddedMediaDriver.launch("tp-test-aeron-", true));
     }
 
     public String aeronDirectoryName()
     {
-        return aeronDirectoryName;
+        return driver.aeronDirectoryName();
     }
 
     /** A new Aeron client connected to this driver; the caller closes it. */
     public Aeron connect()
     {
-        return Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectoryName));
+        return driver.connect();
     }
 
     @Override
     public void close()
     {
-        CloseHelper.close(driver);
-        // never IoUtil.delete: it follows symlinks out of the directory
-        StreamRegionFiles.deleteRecursively(java.nio.file.Path.of(aeronDirectoryName));
+        driver.close();
     }
 }
