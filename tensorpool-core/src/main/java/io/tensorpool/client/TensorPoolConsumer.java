@@ -13,6 +13,9 @@ import io.tensorpool.codecs.wire.DataSourceAnnounceDecoder;
 import io.tensorpool.codecs.wire.DataSourceMetaDecoder;
 import io.tensorpool.codecs.wire.FrameDescriptorDecoder;
 import io.tensorpool.codecs.wire.FrameProgressDecoder;
+import io.tensorpool.codecs.wire.MetaBlobAnnounceDecoder;
+import io.tensorpool.codecs.wire.MetaBlobChunkDecoder;
+import io.tensorpool.codecs.wire.MetaBlobCompleteDecoder;
 import io.tensorpool.codecs.wire.Mode;
 import io.tensorpool.codecs.wire.ShmPoolAnnounceDecoder;
 import io.tensorpool.control.SharedPublications;
@@ -112,6 +115,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final Context ctx;
     private final NanoClock clock;
     private final int streamId;
+    private final MetaBlobAssembler metaBlobs;
     private final int consumerId;
     private final Aeron aeron;
     private RegionPathPolicy pathPolicy;
@@ -137,6 +141,8 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private boolean replayPending;
     private long replayAfterSeq = NO_SEQ;
     private String fallbackUri = "";
+    private PayloadFallback fallbackKind = PayloadFallback.NONE;
+    private long fallbackUnsupported;
 
     private FrameHandler handler;
     private int deliverBudget;
@@ -207,6 +213,8 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.ctx = context;
         this.clock = context.nanoClock();
         this.streamId = context.streamId();
+        this.metaBlobs = new MetaBlobAssembler(streamId, context.maxMetaBlobLength(),
+            context.verifyMetaBlobChecksum(), context.metaBlobHandler());
         this.consumerId = context.consumerId();
         this.aeron = context.aeron();
         SharedPublications pubs = null;
@@ -1125,12 +1133,23 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             if (state != State.FALLBACK)
             {
-                LOG.warn("stream={} consumer={} told not to use SHM; fallback uri '{}' (not supported by this " +
-                    "client): no frames until SHM is allowed again", Integer.toUnsignedString(streamId),
-                    Integer.toUnsignedString(consumerId), fallback);
+                final PayloadFallback kind = PayloadFallback.of(fallback);
+                if (kind == PayloadFallback.UNSUPPORTED)
+                {
+                    fallbackUnsupported++;
+                }
+                LOG.warn("stream={} consumer={} told not to use SHM: fallback uri '{}' ({}): no frames from shared " +
+                    "memory until SHM is allowed again", Integer.toUnsignedString(streamId),
+                    Integer.toUnsignedString(consumerId), fallback, kind);
                 unmap();
                 state = State.FALLBACK;
                 fallbackUri = fallback;
+                fallbackKind = kind;
+                final FallbackListener listener = ctx.fallbackListener();
+                if (listener != null)
+                {
+                    listener.onFallback(streamId, fallback, kind);
+                }
             }
             return;
         }
@@ -1138,6 +1157,12 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             state = State.UNMAPPED;
             fallbackUri = "";
+            fallbackKind = PayloadFallback.NONE;
+            final FallbackListener listener = ctx.fallbackListener();
+            if (listener != null)
+            {
+                listener.onShmAllowed(streamId);
+            }
         }
 
         // subscriptions change only between polls (this runs inside a poller's callback)
@@ -1397,6 +1422,24 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             TensorPoolConsumer.this.onDataSourceMeta(decoder);
         }
+
+        @Override
+        public void onMetaBlobAnnounce(final MetaBlobAnnounceDecoder decoder, final int source)
+        {
+            metaBlobs.onAnnounce(decoder);
+        }
+
+        @Override
+        public void onMetaBlobChunk(final MetaBlobChunkDecoder decoder, final int source)
+        {
+            metaBlobs.onChunk(decoder);
+        }
+
+        @Override
+        public void onMetaBlobComplete(final MetaBlobCompleteDecoder decoder, final int source)
+        {
+            metaBlobs.onComplete(decoder);
+        }
     }
 
     // ---------------------------------------------------------------- state and counters
@@ -1452,6 +1495,18 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         return fallbackUri;
     }
 
+    /** What {@link #fallbackUri()} names; {@link PayloadFallback#NONE} outside FALLBACK. */
+    public PayloadFallback fallbackKind()
+    {
+        return fallbackKind;
+    }
+
+    /** FALLBACK entries whose URI had an undefined scheme or did not parse (Wire §10.1.3). */
+    public long fallbackUnsupported()
+    {
+        return fallbackUnsupported;
+    }
+
     /** {@code ControlResponse} messages addressed to this consumer (correlation id = consumer id). */
     public long controlResponses()
     {
@@ -1497,6 +1552,24 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     public long dropsLateAfterDelivery()
     {
         return dropsLateAfterDelivery;
+    }
+
+    /** Meta blobs received complete and verified (Wire §10.3.3). */
+    public long metaBlobsReceived()
+    {
+        return metaBlobs.delivered();
+    }
+
+    /** Meta blobs discarded: gap, overlap, oversize, incomplete or checksum mismatch (Wire §10.3.3). */
+    public long metaBlobsDiscarded()
+    {
+        return metaBlobs.discarded();
+    }
+
+    /** Why the last meta blob was discarded, with the offending value; empty if none was. */
+    public String lastMetaBlobDiscardReason()
+    {
+        return metaBlobs.lastDiscardReason();
     }
 
     /** Descriptors dropped because the slot failed validation (Wire §10.2.1, §15.21). */
@@ -1636,6 +1709,8 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     {
         /** Default {@code max_outstanding_seq_gap} (Wire §15.4). */
         public static final int DEFAULT_MAX_OUTSTANDING_SEQ_GAP = 256;
+        /** Default cap on a meta blob's {@code total_len}; larger announces are discarded. */
+        public static final int DEFAULT_MAX_META_BLOB_LENGTH = 16 * 1024 * 1024;
         /** Default announce freshness window: 3x the 1 s announce period (Wire §10.1.1). */
         public static final long DEFAULT_ANNOUNCE_FRESHNESS_WINDOW_NS = 3_000_000_000L;
 
@@ -1646,6 +1721,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         private long progressIntervalUs = -1;
         private long progressBytesDelta = -1;
         private ProgressHandler progressHandler;
+        private MetaBlobHandler metaBlobHandler;
+        private FallbackListener fallbackListener;
+        private int maxMetaBlobLength = DEFAULT_MAX_META_BLOB_LENGTH;
+        private boolean verifyMetaBlobChecksum = true;
         private FrameHandler frameHandler;
         private int fragmentLimit = 64;
         private String requestedDescriptorChannel = "";
@@ -1684,6 +1763,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             if (fragmentLimit <= 0)
             {
                 throw new IllegalArgumentException("fragmentLimit must be positive: " + fragmentLimit);
+            }
+            if (maxMetaBlobLength < 0)
+            {
+                throw new IllegalArgumentException("maxMetaBlobLength must not be negative: " + maxMetaBlobLength);
             }
             checkPositive("announceFreshnessWindowNs", announceFreshnessWindowNs);
             checkPositive("helloPeriodNs", helloPeriodNs);
@@ -1780,6 +1863,57 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         public long progressBytesDelta()
         {
             return progressBytesDelta;
+        }
+
+        /** Told when a {@code ConsumerConfig} moves this consumer to FALLBACK and back (Wire §15.12). */
+        public Context fallbackListener(final FallbackListener listener)
+        {
+            this.fallbackListener = listener;
+            return this;
+        }
+
+        public FallbackListener fallbackListener()
+        {
+            return fallbackListener;
+        }
+
+        /** Receives complete, verified meta blobs (Wire §10.3.3); without one, blobs are still checked and counted. */
+        public Context metaBlobHandler(final MetaBlobHandler handler)
+        {
+            this.metaBlobHandler = handler;
+            return this;
+        }
+
+        public MetaBlobHandler metaBlobHandler()
+        {
+            return metaBlobHandler;
+        }
+
+        /** Largest meta blob accepted (its buffer is allocated at announce time); default 16 MiB. */
+        public Context maxMetaBlobLength(final int bytes)
+        {
+            this.maxMetaBlobLength = bytes;
+            return this;
+        }
+
+        public int maxMetaBlobLength()
+        {
+            return maxMetaBlobLength;
+        }
+
+        /**
+         * Check each meta blob's bytes against its checksum as CRC-32C (default true). Turn off for producers that
+         * fill the checksum field with another algorithm; gap, overlap and length checks stay on.
+         */
+        public Context verifyMetaBlobChecksum(final boolean verify)
+        {
+            this.verifyMetaBlobChecksum = verify;
+            return this;
+        }
+
+        public boolean verifyMetaBlobChecksum()
+        {
+            return verifyMetaBlobChecksum;
         }
 
         public Context progressHandler(final ProgressHandler handler)

@@ -10,6 +10,7 @@ import io.tensorpool.codecs.wire.FrameProgressState;
 import io.tensorpool.codecs.wire.Mode;
 import io.tensorpool.codecs.wire.QosConsumerDecoder;
 import io.tensorpool.codecs.wire.ResponseCode;
+import io.tensorpool.control.MetaBlobChecksum;
 import io.tensorpool.control.SharedPublications;
 import io.tensorpool.control.WireMessageEncoder;
 import io.tensorpool.control.WireMessageListener;
@@ -69,6 +70,8 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     public static final long INVALID_TENSOR = -5;
     /** {@code commit}/{@code abort} without a matching open claim (or after the epoch changed). */
     public static final long NO_OPEN_CLAIM = -6;
+    /** Largest {@code MetaBlobChunk} payload (SPEC_DECISIONS "Control plane": CHUNK_MAX 64 KiB). */
+    public static final int META_BLOB_CHUNK_MAX = 64 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(TensorPoolProducer.class);
     private static final long WARN_INTERVAL_NS = 5_000_000_000L;
@@ -117,6 +120,8 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private long progressLastBytes;
 
     private long framesPublished;
+    private long metaBlobsPublished;
+    private long metaBlobsFailed;
     private long framesDropped;
     private long framesInvalid;
     private long bytesPublished;
@@ -379,6 +384,85 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         metaVersion = (metaVersion + 1) & 0xFFFF_FFFFL;
         publishMetadata(clock.nanoTime());
         return metaVersion;
+    }
+
+    /**
+     * Publish a large metadata blob for the current {@code meta_version} (Wire §10.3.3): {@code MetaBlobAnnounce}
+     * with the total length and CRC-32C, {@code MetaBlobChunk}s of at most {@link #META_BLOB_CHUNK_MAX} bytes in
+     * order, then {@code MetaBlobComplete}. Call {@link #updateMetadata} first when the blob belongs to new metadata,
+     * so frames carry the version it is published under. Not for the frame path: it retries back-pressure for up to
+     * the context's {@code metaBlobSendTimeoutNs}; when that runs out (or nobody subscribes) consumers discard the
+     * partial blob (no repair in v1.1) and this returns false: publish it again.
+     *
+     * @return true when every message of the blob was accepted by the metadata publication.
+     * @throws IllegalArgumentException for a negative offset or length.
+     */
+    public boolean publishMetaBlob(final long blobType, final DirectBuffer blob, final int offset, final int length)
+    {
+        if (offset < 0 || length < 0 || offset + (long)length > blob.capacity())
+        {
+            throw new IllegalArgumentException("blob range outside the buffer: offset=" + offset + " length=" +
+                length + " capacity=" + blob.capacity());
+        }
+        if (closed)
+        {
+            return false;
+        }
+        final long checksum = MetaBlobChecksum.crc32c(blob, offset, length);
+        final long deadlineNs = clock.nanoTime() + ctx.metaBlobSendTimeoutNs();
+        if (!offerUntil(encoder.metaBlobAnnounce(streamId, metaVersion, blobType, length, checksum), deadlineNs))
+        {
+            metaBlobsFailed++;
+            return false;
+        }
+        for (int sent = 0; sent < length; )
+        {
+            final int chunk = Math.min(META_BLOB_CHUNK_MAX, length - sent);
+            if (!offerUntil(encoder.metaBlobChunk(streamId, metaVersion, sent, blob, offset + sent, chunk),
+                deadlineNs))
+            {
+                metaBlobsFailed++;
+                return false;
+            }
+            sent += chunk;
+        }
+        if (!offerUntil(encoder.metaBlobComplete(streamId, metaVersion, checksum), deadlineNs))
+        {
+            metaBlobsFailed++;
+            return false;
+        }
+        metaBlobsPublished++;
+        return true;
+    }
+
+    private boolean offerUntil(final int length, final long deadlineNs)
+    {
+        while (true)
+        {
+            final long result = offer(metadataPublication, length);
+            if (result > 0)
+            {
+                return true;
+            }
+            if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION ||
+                clock.nanoTime() - deadlineNs > 0)
+            {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Meta blobs published completely. */
+    public long metaBlobsPublished()
+    {
+        return metaBlobsPublished;
+    }
+
+    /** Meta blobs not published completely (back-pressure past the timeout, nobody subscribed, closed). */
+    public long metaBlobsFailed()
+    {
+        return metaBlobsFailed;
     }
 
     /**
@@ -1171,6 +1255,8 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         public static final long DEFAULT_PROGRESS_INTERVAL_FLOOR_NS = 250_000L;
         /** Default FrameProgress byte-delta floor: 64 KiB (Wire §10.2.2). */
         public static final long DEFAULT_PROGRESS_BYTES_FLOOR = 64 * 1024;
+        /** How long {@link TensorPoolProducer#publishMetaBlob} retries back-pressure: 1 s. */
+        public static final long DEFAULT_META_BLOB_SEND_TIMEOUT_NS = 1_000_000_000L;
         /** Consumers silent for this many hello intervals are stale (Wire §5: 3–5x). */
         public static final int DEFAULT_CONSUMER_STALE_MULTIPLIER = 4;
 
@@ -1185,6 +1271,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         private boolean prefault;
         private boolean deleteStaleEpochs = true;
         private long announcePeriodNs = DEFAULT_PERIOD_NS;
+        private long metaBlobSendTimeoutNs = DEFAULT_META_BLOB_SEND_TIMEOUT_NS;
         private long metadataPeriodNs = DEFAULT_PERIOD_NS;
         private long consumerHelloIntervalNs = DEFAULT_PERIOD_NS;
         private int consumerStaleMultiplier = DEFAULT_CONSUMER_STALE_MULTIPLIER;
@@ -1238,6 +1325,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
                     poolStrides.length + ") must have the same length");
             }
             checkPositive("announcePeriodNs", announcePeriodNs);
+            checkPositive("metaBlobSendTimeoutNs", metaBlobSendTimeoutNs);
             checkPositive("qosPeriodNs", qosPeriodNs());
             checkPositive("metadataPeriodNs", metadataPeriodNs);
             checkPositive("consumerHelloIntervalNs", consumerHelloIntervalNs);
@@ -1413,6 +1501,18 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         public long announcePeriodNs()
         {
             return announcePeriodNs;
+        }
+
+        /** How long {@link TensorPoolProducer#publishMetaBlob} retries a back-pressured publication; default 1 s. */
+        public Context metaBlobSendTimeoutNs(final long ns)
+        {
+            this.metaBlobSendTimeoutNs = ns;
+            return this;
+        }
+
+        public long metaBlobSendTimeoutNs()
+        {
+            return metaBlobSendTimeoutNs;
         }
 
         /** DataSourceAnnounce/DataSourceMeta period; default 1 s. */

@@ -11,6 +11,9 @@ import io.tensorpool.codecs.wire.FrameDescriptorEncoder;
 import io.tensorpool.codecs.wire.FrameProgressEncoder;
 import io.tensorpool.codecs.wire.FrameProgressState;
 import io.tensorpool.codecs.wire.MessageHeaderEncoder;
+import io.tensorpool.codecs.wire.MetaBlobAnnounceEncoder;
+import io.tensorpool.codecs.wire.MetaBlobChunkEncoder;
+import io.tensorpool.codecs.wire.MetaBlobCompleteEncoder;
 import io.tensorpool.codecs.wire.Mode;
 import io.tensorpool.codecs.wire.QosConsumerEncoder;
 import io.tensorpool.codecs.wire.QosProducerEncoder;
@@ -19,6 +22,7 @@ import io.tensorpool.codecs.wire.ShmPoolAnnounceEncoder;
 import io.tensorpool.shm.PoolDescriptor;
 import io.tensorpool.shm.ShmLayout;
 import io.tensorpool.shm.StreamLayout;
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -50,6 +54,9 @@ public final class WireMessageEncoder
     private final DataSourceAnnounceEncoder dataSourceAnnounce = new DataSourceAnnounceEncoder();
     private final DataSourceMetaEncoder dataSourceMeta = new DataSourceMetaEncoder();
     private final ControlResponseEncoder controlResponse = new ControlResponseEncoder();
+    private final MetaBlobAnnounceEncoder metaBlobAnnounce = new MetaBlobAnnounceEncoder();
+    private final MetaBlobChunkEncoder metaBlobChunk = new MetaBlobChunkEncoder();
+    private final MetaBlobCompleteEncoder metaBlobComplete = new MetaBlobCompleteEncoder();
 
     /** The buffer holding the last encoded message at offset 0. */
     public MutableDirectBuffer buffer()
@@ -270,5 +277,45 @@ public final class WireMessageEncoder
             .code(code)
             .errorMessage(errorMessage == null ? "" : errorMessage);
         return MessageHeaderEncoder.ENCODED_LENGTH + controlResponse.encodedLength();
+    }
+
+    /** {@code MetaBlobAnnounce} (Wire §10.3.3, ids per SPEC_DECISIONS "Control plane"). */
+    public int metaBlobAnnounce(
+        final int streamId, final long metaVersion, final long blobType, final long totalLength, final long checksum)
+    {
+        metaBlobAnnounce.wrapAndApplyHeader(buffer, 0, header)
+            .streamId(streamId & 0xFFFF_FFFFL)
+            .metaVersion(metaVersion & 0xFFFF_FFFFL)
+            .blobType(blobType & 0xFFFF_FFFFL)
+            .totalLen(totalLength)
+            .checksum(checksum);
+        return MessageHeaderEncoder.ENCODED_LENGTH + metaBlobAnnounce.encodedLength();
+    }
+
+    /** {@code MetaBlobChunk} (Wire §10.3.3) carrying {@code length} bytes of the blob starting at {@code chunkOffset}. */
+    public int metaBlobChunk(
+        final int streamId,
+        final long metaVersion,
+        final long chunkOffset,
+        final DirectBuffer data,
+        final int dataOffset,
+        final int length)
+    {
+        metaBlobChunk.wrapAndApplyHeader(buffer, 0, header)
+            .streamId(streamId & 0xFFFF_FFFFL)
+            .metaVersion(metaVersion & 0xFFFF_FFFFL)
+            .chunkOffset(chunkOffset)
+            .putBytes(data, dataOffset, length);
+        return MessageHeaderEncoder.ENCODED_LENGTH + metaBlobChunk.encodedLength();
+    }
+
+    /** {@code MetaBlobComplete} (Wire §10.3.3). */
+    public int metaBlobComplete(final int streamId, final long metaVersion, final long checksum)
+    {
+        metaBlobComplete.wrapAndApplyHeader(buffer, 0, header)
+            .streamId(streamId & 0xFFFF_FFFFL)
+            .metaVersion(metaVersion & 0xFFFF_FFFFL)
+            .checksum(checksum);
+        return MessageHeaderEncoder.ENCODED_LENGTH + metaBlobComplete.encodedLength();
     }
 }

@@ -7,6 +7,9 @@ import io.tensorpool.codecs.wire.DataSourceAnnounceDecoder;
 import io.tensorpool.codecs.wire.DataSourceMetaDecoder;
 import io.tensorpool.codecs.wire.FrameDescriptorDecoder;
 import io.tensorpool.codecs.wire.FrameProgressDecoder;
+import io.tensorpool.codecs.wire.MetaBlobAnnounceDecoder;
+import io.tensorpool.codecs.wire.MetaBlobChunkDecoder;
+import io.tensorpool.codecs.wire.MetaBlobCompleteDecoder;
 import io.tensorpool.codecs.wire.QosConsumerDecoder;
 import io.tensorpool.codecs.wire.QosProducerDecoder;
 import io.tensorpool.codecs.wire.ShmPoolAnnounceDecoder;
@@ -57,6 +60,18 @@ public interface WireMessageListener
     }
 
     default void onControlResponse(ControlResponseDecoder decoder, int source)
+    {
+    }
+
+    default void onMetaBlobAnnounce(MetaBlobAnnounceDecoder decoder, int source)
+    {
+    }
+
+    default void onMetaBlobChunk(MetaBlobChunkDecoder decoder, int source)
+    {
+    }
+
+    default void onMetaBlobComplete(MetaBlobCompleteDecoder decoder, int source)
     {
     }
 }

@@ -10,6 +10,9 @@ import io.tensorpool.codecs.wire.DataSourceMetaDecoder;
 import io.tensorpool.codecs.wire.FrameDescriptorDecoder;
 import io.tensorpool.codecs.wire.FrameProgressDecoder;
 import io.tensorpool.codecs.wire.MessageHeaderDecoder;
+import io.tensorpool.codecs.wire.MetaBlobAnnounceDecoder;
+import io.tensorpool.codecs.wire.MetaBlobChunkDecoder;
+import io.tensorpool.codecs.wire.MetaBlobCompleteDecoder;
 import io.tensorpool.codecs.wire.QosConsumerDecoder;
 import io.tensorpool.codecs.wire.QosProducerDecoder;
 import io.tensorpool.codecs.wire.ShmPoolAnnounceDecoder;
@@ -49,6 +52,9 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
     private final DataSourceAnnounceDecoder dataSourceAnnounce = new DataSourceAnnounceDecoder();
     private final DataSourceMetaDecoder dataSourceMeta = new DataSourceMetaDecoder();
     private final ControlResponseDecoder controlResponse = new ControlResponseDecoder();
+    private final MetaBlobAnnounceDecoder metaBlobAnnounce = new MetaBlobAnnounceDecoder();
+    private final MetaBlobChunkDecoder metaBlobChunk = new MetaBlobChunkDecoder();
+    private final MetaBlobCompleteDecoder metaBlobComplete = new MetaBlobCompleteDecoder();
 
     /**
      * @param subscription     the subscription to poll.
@@ -220,8 +226,40 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                 listener.onControlResponse(controlResponse, source);
                 return HANDLED;
 
+            case MetaBlobAnnounceDecoder.TEMPLATE_ID:
+                if (blockLength != MetaBlobAnnounceDecoder.BLOCK_LENGTH || length < HEADER_LENGTH + blockLength)
+                {
+                    return MALFORMED;
+                }
+                metaBlobAnnounce.wrap(buffer, HEADER_LENGTH, blockLength, version);
+                listener.onMetaBlobAnnounce(metaBlobAnnounce, source);
+                return HANDLED;
+
+            case MetaBlobChunkDecoder.TEMPLATE_ID:
+                if (blockLength != MetaBlobChunkDecoder.BLOCK_LENGTH)
+                {
+                    return MALFORMED;
+                }
+                metaBlobChunk.wrap(buffer, HEADER_LENGTH, blockLength, version);
+                if (outsideMessage(metaBlobChunk.sbeDecodedLength(), length))
+                {
+                    return MALFORMED;
+                }
+                metaBlobChunk.sbeRewind();
+                listener.onMetaBlobChunk(metaBlobChunk, source);
+                return HANDLED;
+
+            case MetaBlobCompleteDecoder.TEMPLATE_ID:
+                if (blockLength != MetaBlobCompleteDecoder.BLOCK_LENGTH || length < HEADER_LENGTH + blockLength)
+                {
+                    return MALFORMED;
+                }
+                metaBlobComplete.wrap(buffer, HEADER_LENGTH, blockLength, version);
+                listener.onMetaBlobComplete(metaBlobComplete, source);
+                return HANDLED;
+
             default:
-                // meta blobs (10/12/13) and future templates: skipped, counted as unknown by the base class
+                // future templates: skipped, counted as unknown by the base class
                 return UNKNOWN_TEMPLATE;
         }
     }

@@ -56,7 +56,22 @@ class ConsumerStartAndConfigTest
     void consumerConfigWithoutShmMovesToFallbackAndBack()
     {
         final TensorPoolProducer producer = rig.producer(rig.producerContext(12));
-        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(12).consumerId(4242));
+        final List<String> told = new ArrayList<>();
+        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(12).consumerId(4242)
+            .fallbackListener(new FallbackListener()
+            {
+                @Override
+                public void onFallback(final int streamId, final String uri, final PayloadFallback kind)
+                {
+                    told.add("fallback " + streamId + " " + uri + " " + kind);
+                }
+
+                @Override
+                public void onShmAllowed(final int streamId)
+                {
+                    told.add("shm " + streamId);
+                }
+            }));
         final FrameHandler handler = frame -> { };
         rig.await("mapped", () -> consumer.state() == TensorPoolConsumer.State.MAPPED, () -> consumer.poll(handler, 1));
         final Publication control = rig.aeron.addPublication(DefaultEndpoints.CONTROL_CHANNEL,
@@ -67,6 +82,8 @@ class ConsumerStartAndConfigTest
         rig.await("fallback", () -> consumer.state() == TensorPoolConsumer.State.FALLBACK,
             () -> consumer.poll(handler, 1));
         assertEquals("bridge://7", consumer.fallbackUri());
+        assertEquals(PayloadFallback.BRIDGE, consumer.fallbackKind());
+        assertEquals(List.of("fallback 12 bridge://7 BRIDGE"), told);
         assertNull(consumer.mappedLayout(), "unmapped in fallback");
         final long announcesBefore = consumer.remaps();
         rig.await("stays in fallback while announces arrive", () -> consumer.remaps() == announcesBefore &&
@@ -77,7 +94,23 @@ class ConsumerStartAndConfigTest
         rig.await("mapped again", () -> consumer.state() == TensorPoolConsumer.State.MAPPED,
             () -> consumer.poll(handler, 1));
         assertEquals("", consumer.fallbackUri());
+        assertEquals(List.of("fallback 12 bridge://7 BRIDGE", "shm 12"), told);
+        assertEquals(0, consumer.fallbackUnsupported());
         assertTrue(producer.isReady());
+    }
+
+    @Test
+    void fallbackUrisAreClassifiedAndUndefinedSchemesAreUnsupported()
+    {
+        assertEquals(PayloadFallback.NONE, PayloadFallback.of(""));
+        assertEquals(PayloadFallback.AERON, PayloadFallback.of("aeron:udp?endpoint=10.0.0.2:40123"));
+        assertEquals(PayloadFallback.AERON, PayloadFallback.of("aeron:ipc"));
+        assertEquals(PayloadFallback.BRIDGE, PayloadFallback.of("bridge://camera-7"));
+        assertEquals(PayloadFallback.UNSUPPORTED, PayloadFallback.of("bridge://"));
+        assertEquals(PayloadFallback.UNSUPPORTED, PayloadFallback.of("bridge://a/b"));
+        assertEquals(PayloadFallback.UNSUPPORTED, PayloadFallback.of("aeron:tcp?endpoint=x"));
+        assertEquals(PayloadFallback.UNSUPPORTED, PayloadFallback.of("http://host/frames"));
+        assertEquals(PayloadFallback.UNSUPPORTED, PayloadFallback.of("aeron:udp?endpoint"));
     }
 
     @Test

@@ -216,6 +216,41 @@ class WireMessageEncoderGoldenTest
         assertEquals(assertVarAscii(b, 20, "bad"), length);
     }
 
+    @Test
+    void metaBlobMessages()
+    {
+        // SPEC_DECISIONS "Control plane": ids 10/12/13, fields in this order, data as u32 length + bytes
+        int length = encoder.metaBlobAnnounce(7, 3, 9, 0x1_0000_0002L, 0xE3069283L);
+        DirectBuffer b = encoder.buffer();
+        assertHeader(b, 28, 10);
+        assertEquals(8 + 28, length);
+        assertEquals(7, b.getInt(8, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(3, b.getInt(8 + 4, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(9, b.getInt(8 + 8, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(0x1_0000_0002L, b.getLong(8 + 12, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(0xE3069283L, b.getLong(8 + 20, ByteOrder.LITTLE_ENDIAN));
+
+        final byte[] data = {1, 2, 3, 4, 5};
+        length = encoder.metaBlobChunk(7, 3, 65536, new org.agrona.concurrent.UnsafeBuffer(data), 1, 3);
+        b = encoder.buffer();
+        assertHeader(b, 16, 12);
+        assertEquals(7, b.getInt(8, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(3, b.getInt(8 + 4, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(65536L, b.getLong(8 + 8, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(3, b.getInt(8 + 16, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(2, b.getByte(8 + 20));
+        assertEquals(4, b.getByte(8 + 22));
+        assertEquals(8 + 16 + 4 + 3, length);
+
+        length = encoder.metaBlobComplete(7, 3, 0xE3069283L);
+        b = encoder.buffer();
+        assertHeader(b, 16, 13);
+        assertEquals(8 + 16, length);
+        assertEquals(7, b.getInt(8, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(3, b.getInt(8 + 4, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(0xE3069283L, b.getLong(8 + 8, ByteOrder.LITTLE_ENDIAN));
+    }
+
     private static byte[] ascii(final String s)
     {
         return s.getBytes(StandardCharsets.US_ASCII);
