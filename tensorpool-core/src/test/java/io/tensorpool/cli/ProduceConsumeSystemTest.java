@@ -157,6 +157,11 @@ class ProduceConsumeSystemTest
         assertUsage("--duration must be a positive number of seconds, was -1.0", "consume", "--stream", "1",
             "--duration", "-1");
         assertUsage("Missing required option: '--stream=ID'", "consume");
+        assertUsage("Missing required option: '--stream=ID'", "produce");
+        assertUsage("--stream must be a stream id in 1..4294967295, was 4294967296", "consume", "--stream",
+            "4294967296");
+        assertUsage("--count must not be negative, was -1", "produce", "--stream", "1", "--count", "-1");
+        assertUsage("--count must not be negative, was -2", "consume", "--stream", "1", "--count", "-2");
     }
 
     private void assertUsage(final String expected, final String... args)
