@@ -99,20 +99,11 @@ public final class StandaloneRegionSource implements ProducerRegionSource
     {
         if (regions != null && nowNs - nextActivityNs >= 0)
         {
-            refreshActivity(nowNs);
+            regions.refreshActivity(nowNs);
             nextActivityNs = nowNs + activityPeriodNs;
             return 1;
         }
         return 0;
-    }
-
-    private void refreshActivity(final long nowNs)
-    {
-        io.tensorpool.shm.Superblock.refreshActivity(regions.headerRing().buffer(), nowNs);
-        for (int i = 0; i < regions.poolCount(); i++)
-        {
-            io.tensorpool.shm.Superblock.refreshActivity(regions.pool(i).region().buffer(), nowNs);
-        }
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.tensorpool.shm.RegionPaths;
 import io.tensorpool.shm.StreamLayout;
 import io.tensorpool.shm.StreamRegionFiles;
 import io.tensorpool.shm.StreamRegions;
-import io.tensorpool.shm.Superblock;
 import org.agrona.CloseHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,11 +105,7 @@ final class DriverStream
     {
         if (regions != null)
         {
-            Superblock.refreshActivity(regions.headerRing().region().buffer(), nowNs);
-            for (int i = 0; i < regions.poolCount(); i++)
-            {
-                Superblock.refreshActivity(regions.pool(i).region().buffer(), nowNs);
-            }
+            regions.refreshActivity(nowNs);
         }
     }
 
