@@ -5,6 +5,7 @@ import io.tensorpool.codecs.driver.ResponseCode;
 import io.tensorpool.driver.DriverProfile;
 import io.tensorpool.driver.ShmDriver;
 import io.tensorpool.driver.client.DriverAttachException;
+import io.tensorpool.shm.ShmValidationException;
 import io.tensorpool.shm.StreamRegionFiles;
 import io.tensorpool.testing.TestMediaDriver;
 import org.agrona.CloseHelper;
@@ -24,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * {@link DriverRegionSource} with a first-lease timeout (the Flink sink's mode): the producer's constructor returns
  * with the driver's regions mapped, fails at once with the driver's code when the stream is held by another producer,
- * and fails with a null code naming the timeout when no driver answers.
+ * fails closed (and detaches) when the granted regions lie outside the allowed base, and fails with a null code
+ * naming the timeout when no driver answers.
  */
 class DriverRegionSourceFirstLeaseTest
 {
@@ -97,6 +99,34 @@ class DriverRegionSourceFirstLeaseTest
         finally
         {
             CloseHelper.closeAll(first, driver);
+        }
+    }
+
+    @Test
+    void regionsOutsideTheAllowedBaseFailTheConstructorAndReleaseTheLease() throws Exception
+    {
+        final AgentRunner driver = startDriver();
+        final Path elsewhere =
+            Files.createDirectories(Path.of("/dev/shm", "tp-first-lease-other-" + UUID.randomUUID()));
+        TensorPoolProducer second = null;
+        try
+        {
+            final ShmValidationException ex = assertThrows(ShmValidationException.class,
+                () -> new TensorPoolProducer(new TensorPoolProducer.Context()
+                    .aeron(aeron)
+                    .streamId(STREAM)
+                    .producerId(11)
+                    .regionSource(new DriverRegionSource(elsewhere, TIMEOUT_NS))));
+            assertTrue(ex.getMessage().contains(base.toString()), ex.getMessage());
+
+            // the refused mapping detached the lease: another producer gets the stream instead of REJECTED
+            second = new TensorPoolProducer(producer(12, TIMEOUT_NS));
+            assertNotNull(second.layout());
+        }
+        finally
+        {
+            CloseHelper.closeAll(second, driver);
+            StreamRegionFiles.deleteRecursively(elsewhere);
         }
     }
 
