@@ -24,6 +24,16 @@ final class CliArguments
         return (int)value;
     }
 
+    /** A {@code --count} of frames: 0 means no limit, negative is a usage error. */
+    static long count(final long value)
+    {
+        if (value < 0)
+        {
+            throw usage("--count must not be negative, was " + value);
+        }
+        return value;
+    }
+
     /** An unsigned 32-bit option value. */
     static int u32(final String option, final long value)
     {

@@ -41,9 +41,6 @@ final class ConsumeCommand implements Callable<Integer>, FrameHandler
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--stream", required = true, paramLabel = "ID", description = "Stream id (u32, not 0).")
-    long streamId;
-
     @Option(names = "--count", paramLabel = "N", description = "Frames to receive, then stop (default: no limit).")
     long count;
 
@@ -56,10 +53,7 @@ final class ConsumeCommand implements Callable<Integer>, FrameHandler
     TensorPoolConsumer.StartPosition start;
 
     @Mixin
-    AeronOptions aeronOptions;
-
-    @Mixin
-    ShmDirOptions shmDirOptions;
+    StreamEndpointOptions endpoint;
 
     @Mixin
     RunOptions run;
@@ -77,11 +71,8 @@ final class ConsumeCommand implements Callable<Integer>, FrameHandler
     @Override
     public Integer call()
     {
-        final int streamIdU32 = CliArguments.streamId(streamId);
-        if (count < 0)
-        {
-            throw CliArguments.usage("--count must not be negative, was " + count);
-        }
+        final int streamIdU32 = endpoint.streamId();
+        CliArguments.count(count);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         Aeron aeron = null;
@@ -89,11 +80,11 @@ final class ConsumeCommand implements Callable<Integer>, FrameHandler
         final StopSignal stop = StopSignal.install(run.duration());
         try
         {
-            aeron = aeronOptions.connect();
+            aeron = endpoint.connect();
             consumer = new TensorPoolConsumer(new TensorPoolConsumer.Context()
                 .aeron(aeron)
                 .streamId(streamIdU32)
-                .allowedBaseDirs(List.of(shmDirOptions.created()))
+                .allowedBaseDirs(List.of(endpoint.shmBaseDir()))
                 .startPosition(start));
             final ObjectNode summary = receive(stop, consumer, err);
             SummaryOutput.print(out, run.json, summary);

@@ -43,9 +43,6 @@ final class ProduceCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--stream", required = true, paramLabel = "ID", description = "Stream id (u32, not 0).")
-    long streamId;
-
     @Option(names = "--count", paramLabel = "N", description = "Frames to publish, then stop (default: no limit).")
     long count;
 
@@ -84,10 +81,7 @@ final class ProduceCommand implements Callable<Integer>
     boolean waitForConsumer;
 
     @Mixin
-    AeronOptions aeronOptions;
-
-    @Mixin
-    ShmDirOptions shmDirOptions;
+    StreamEndpointOptions endpoint;
 
     @Mixin
     RunOptions run;
@@ -95,7 +89,7 @@ final class ProduceCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final int streamIdU32 = CliArguments.streamId(streamId);
+        final int streamIdU32 = endpoint.streamId();
         final int ndims = CliArguments.checkShape(shape);
         final int elementSize = ElementTypes.elementSize(dtype);
         if (dtype == Dtype.NULL_VAL || dtype == Dtype.UNKNOWN || elementSize < 0)
@@ -108,10 +102,7 @@ final class ProduceCommand implements Callable<Integer>
         {
             throw CliArguments.usage("--rate must be a positive number of frames per second, was " + rateHz);
         }
-        if (count < 0)
-        {
-            throw CliArguments.usage("--count must not be negative, was " + count);
-        }
+        CliArguments.count(count);
 
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
@@ -120,12 +111,12 @@ final class ProduceCommand implements Callable<Integer>
         final StopSignal stop = StopSignal.install(run.duration());
         try
         {
-            aeron = aeronOptions.connect();
+            aeron = endpoint.connect();
             producer = new TensorPoolProducer(new TensorPoolProducer.Context()
                 .aeron(aeron)
                 .useDriver(!standalone)
                 .streamId(streamIdU32)
-                .shmBaseDir(shmDirOptions.created())
+                .shmBaseDir(endpoint.shmBaseDir())
                 .headerNslots(nslots)
                 .poolStrides(stride)
                 .dataSourceName(name)

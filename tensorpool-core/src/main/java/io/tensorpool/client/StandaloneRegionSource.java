@@ -1,6 +1,7 @@
 package io.tensorpool.client;
 
 import io.tensorpool.shm.MappedRegion;
+import io.tensorpool.shm.RegionPaths;
 import io.tensorpool.shm.ShmValidationException;
 import io.tensorpool.shm.StreamLayout;
 import io.tensorpool.shm.StreamRegionFiles;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 public final class StandaloneRegionSource implements ProducerRegionSource
 {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneRegionSource.class);
-    private static final String EPOCH_PREFIX = "epoch-";
 
     private TensorPoolProducer.Context context;
     private StreamRegions regions;
@@ -83,8 +83,7 @@ public final class StandaloneRegionSource implements ProducerRegionSource
             context.groupAccess() ? MappedRegion.GROUP_FILE_MODE : MappedRegion.PRIVATE_FILE_MODE,
             context.prefault(), nowNs);
         regions = created;
-        epochDirectory = StreamRegionFiles.epochDirectory(context.shmBaseDir(), context.namespace(),
-            context.producerInstanceId(), epoch);
+        epochDirectory = RegionPaths.epochDirectory(instanceDirectory(), epoch);
         layout = StreamRegionFiles.layoutOf(created, false);
         LOG.info("stream={} epoch={} created standalone regions in {} nslots={} pools={}",
             Integer.toUnsignedString(context.streamId()), epoch, epochDirectory, headerNslots, layout.pools());
@@ -92,7 +91,7 @@ public final class StandaloneRegionSource implements ProducerRegionSource
 
     private Path instanceDirectory()
     {
-        return context.shmBaseDir().resolve(context.namespace()).resolve(context.producerInstanceId());
+        return RegionPaths.instanceDirectory(context.shmBaseDir(), context.namespace(), context.producerInstanceId());
     }
 
     @Override
@@ -100,20 +99,11 @@ public final class StandaloneRegionSource implements ProducerRegionSource
     {
         if (regions != null && nowNs - nextActivityNs >= 0)
         {
-            refreshActivity(nowNs);
+            regions.refreshActivity(nowNs);
             nextActivityNs = nowNs + activityPeriodNs;
             return 1;
         }
         return 0;
-    }
-
-    private void refreshActivity(final long nowNs)
-    {
-        io.tensorpool.shm.Superblock.refreshActivity(regions.headerRing().buffer(), nowNs);
-        for (int i = 0; i < regions.poolCount(); i++)
-        {
-            io.tensorpool.shm.Superblock.refreshActivity(regions.pool(i).region().buffer(), nowNs);
-        }
     }
 
     @Override
@@ -173,11 +163,12 @@ public final class StandaloneRegionSource implements ProducerRegionSource
         {
             return highest;
         }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(instanceDir, EPOCH_PREFIX + "*"))
+        try (DirectoryStream<Path> dirs =
+            Files.newDirectoryStream(instanceDir, RegionPaths.EPOCH_DIRECTORY_PREFIX + "*"))
         {
             for (final Path dir : dirs)
             {
-                final long epoch = parseEpoch(dir.getFileName().toString());
+                final long epoch = RegionPaths.epochOf(dir);
                 if (epoch > 0 && Long.compareUnsigned(epoch, highest) > 0)
                 {
                     highest = epoch;
@@ -197,11 +188,12 @@ public final class StandaloneRegionSource implements ProducerRegionSource
         {
             return;
         }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(instanceDir, EPOCH_PREFIX + "*"))
+        try (DirectoryStream<Path> dirs =
+            Files.newDirectoryStream(instanceDir, RegionPaths.EPOCH_DIRECTORY_PREFIX + "*"))
         {
             for (final Path dir : dirs)
             {
-                if (parseEpoch(dir.getFileName().toString()) > 0)
+                if (RegionPaths.epochOf(dir) > 0)
                 {
                     StreamRegionFiles.deleteRecursively(dir);
                     LOG.info("stream={} removed stale epoch directory {}", Integer.toUnsignedString(streamId), dir);
@@ -212,18 +204,6 @@ public final class StandaloneRegionSource implements ProducerRegionSource
         {
             LOG.warn("stream={} could not remove stale epoch directories in {}: {}",
                 Integer.toUnsignedString(streamId), instanceDir, ex.getMessage());
-        }
-    }
-
-    private static long parseEpoch(final String name)
-    {
-        try
-        {
-            return Long.parseUnsignedLong(name.substring(EPOCH_PREFIX.length()));
-        }
-        catch (final NumberFormatException ex)
-        {
-            return -1;
         }
     }
 }

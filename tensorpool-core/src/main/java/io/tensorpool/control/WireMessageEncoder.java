@@ -67,7 +67,24 @@ public final class WireMessageEncoder
     /** {@code ShmPoolAnnounce} (Wire §10.1.1) for a layout, clock domain MONOTONIC, header slot bytes 256. */
     public int shmPoolAnnounce(final StreamLayout layout, final int producerId, final long announceTimestampNs)
     {
-        shmPoolAnnounce.wrapAndApplyHeader(buffer, 0, header)
+        return shmPoolAnnounce(buffer, 0, layout, producerId, announceTimestampNs);
+    }
+
+    /**
+     * {@code ShmPoolAnnounce} as {@link #shmPoolAnnounce(StreamLayout, int, long)}, written into {@code target} at
+     * {@code offset} instead of {@link #buffer()}: the one encoding of a layout's announce, whether the producer
+     * (standalone, Wire §10.1.1) or the driver (Driver §8) sends it.
+     *
+     * @return the encoded length, header included.
+     */
+    public int shmPoolAnnounce(
+        final MutableDirectBuffer target,
+        final int offset,
+        final StreamLayout layout,
+        final int producerId,
+        final long announceTimestampNs)
+    {
+        shmPoolAnnounce.wrapAndApplyHeader(target, offset, header)
             .streamId(layout.streamId() & 0xFFFF_FFFFL)
             .producerId(producerId & 0xFFFF_FFFFL)
             .epoch(layout.epoch())

@@ -9,8 +9,7 @@ import io.tensorpool.codecs.driver.ShmDetachResponseEncoder;
 import io.tensorpool.codecs.driver.ShmDriverShutdownEncoder;
 import io.tensorpool.codecs.driver.ShmLeaseRevokedEncoder;
 import io.tensorpool.codecs.driver.ShutdownReason;
-import io.tensorpool.codecs.wire.ClockDomain;
-import io.tensorpool.codecs.wire.ShmPoolAnnounceEncoder;
+import io.tensorpool.control.WireMessageEncoder;
 import io.tensorpool.shm.PoolDescriptor;
 import io.tensorpool.shm.ShmLayout;
 import io.tensorpool.shm.StreamLayout;
@@ -31,13 +30,11 @@ public final class DriverResponseEncoder
     public static final int MAX_ERROR_MESSAGE_BYTES = 1024;
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final io.tensorpool.codecs.wire.MessageHeaderEncoder wireHeaderEncoder =
-        new io.tensorpool.codecs.wire.MessageHeaderEncoder();
     private final ShmAttachResponseEncoder attachResponse = new ShmAttachResponseEncoder();
     private final ShmDetachResponseEncoder detachResponse = new ShmDetachResponseEncoder();
     private final ShmLeaseRevokedEncoder leaseRevoked = new ShmLeaseRevokedEncoder();
     private final ShmDriverShutdownEncoder driverShutdown = new ShmDriverShutdownEncoder();
-    private final ShmPoolAnnounceEncoder poolAnnounce = new ShmPoolAnnounceEncoder();
+    private final WireMessageEncoder wireEncoder = new WireMessageEncoder();
     private final UnsafeBuffer text = new UnsafeBuffer(new byte[io.tensorpool.shm.RegionUri.MAX_LENGTH * 2]);
 
     /** A successful {@code ShmAttachResponse}: every field present, {@code maxDims} the schema constant 8. */
@@ -168,28 +165,7 @@ public final class DriverResponseEncoder
         final int producerId,
         final long announceTimestampNs)
     {
-        poolAnnounce.wrapAndApplyHeader(buffer, offset, wireHeaderEncoder)
-            .streamId(layout.streamId() & 0xFFFF_FFFFL)
-            .producerId(producerId & 0xFFFF_FFFFL)
-            .epoch(layout.epoch())
-            .announceTimestampNs(announceTimestampNs)
-            .announceClockDomain(ClockDomain.MONOTONIC)
-            .layoutVersion(layout.layoutVersion() & 0xFFFF_FFFFL)
-            .headerNslots(layout.headerNslots() & 0xFFFF_FFFFL)
-            .headerSlotBytes(ShmLayout.HEADER_SLOT_BYTES);
-        final List<PoolDescriptor> pools = layout.pools();
-        final ShmPoolAnnounceEncoder.PayloadPoolsEncoder group = poolAnnounce.payloadPoolsCount(pools.size());
-        for (int i = 0; i < pools.size(); i++)
-        {
-            final PoolDescriptor pool = pools.get(i);
-            group.next()
-                .poolId(pool.poolId())
-                .poolNslots(pool.nslots() & 0xFFFF_FFFFL)
-                .strideBytes(pool.strideBytes() & 0xFFFF_FFFFL)
-                .regionUri(pool.regionUri());
-        }
-        poolAnnounce.headerRegionUri(layout.headerRegionUri());
-        return io.tensorpool.codecs.wire.MessageHeaderEncoder.ENCODED_LENGTH + poolAnnounce.encodedLength();
+        return wireEncoder.shmPoolAnnounce(buffer, offset, layout, producerId, announceTimestampNs);
     }
 
     /** Write {@code message} as ASCII (non-ASCII as '?') into the scratch buffer, truncated to the §4.2 limit. */

@@ -1,10 +1,10 @@
 package io.tensorpool.driver;
 
 import io.tensorpool.shm.Hugepages;
+import io.tensorpool.shm.RegionPaths;
 import io.tensorpool.shm.StreamLayout;
 import io.tensorpool.shm.StreamRegionFiles;
 import io.tensorpool.shm.StreamRegions;
-import io.tensorpool.shm.Superblock;
 import org.agrona.CloseHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,6 @@ import java.util.Iterator;
 final class DriverStream
 {
     private static final Logger LOG = LoggerFactory.getLogger(DriverStream.class);
-    private static final String EPOCH_PREFIX = "epoch-";
 
     final int streamId;
     final DriverProfile profile;
@@ -44,7 +43,7 @@ final class DriverStream
         this.profile = profile;
         this.dynamic = dynamic;
         this.directoryName = directoryName(ctx.instanceId(), streamId);
-        this.streamDirectory = ctx.shmBaseDir().resolve(ctx.namespace()).resolve(directoryName);
+        this.streamDirectory = RegionPaths.instanceDirectory(ctx.shmBaseDir(), ctx.namespace(), directoryName);
         this.lastEpoch = maxEpochOnDisk(streamDirectory);
     }
 
@@ -88,7 +87,7 @@ final class DriverStream
             catch (final RuntimeException ex)
             {
                 CloseHelper.quietClose(created);
-                StreamRegionFiles.deleteRecursively(streamDirectory.resolve(EPOCH_PREFIX + epoch));
+                StreamRegionFiles.deleteRecursively(RegionPaths.epochDirectory(streamDirectory, epoch));
                 throw new HugepagesUnavailableException(ex.getMessage());
             }
         }
@@ -106,11 +105,7 @@ final class DriverStream
     {
         if (regions != null)
         {
-            Superblock.refreshActivity(regions.headerRing().region().buffer(), nowNs);
-            for (int i = 0; i < regions.poolCount(); i++)
-            {
-                Superblock.refreshActivity(regions.pool(i).region().buffer(), nowNs);
-            }
+            regions.refreshActivity(nowNs);
         }
     }
 
@@ -132,7 +127,7 @@ final class DriverStream
             {
                 break;
             }
-            final Path dir = streamDirectory.resolve(EPOCH_PREFIX + Long.toUnsignedString(retired[0]));
+            final Path dir = RegionPaths.epochDirectory(streamDirectory, retired[0]);
             try
             {
                 StreamRegionFiles.deleteRecursively(dir);
@@ -159,7 +154,7 @@ final class DriverStream
         java.util.Arrays.sort(epochs);
         for (int i = 0; i < epochs.length - keep; i++)
         {
-            StreamRegionFiles.deleteRecursively(streamDirectory.resolve(EPOCH_PREFIX + epochs[i]));
+            StreamRegionFiles.deleteRecursively(RegionPaths.epochDirectory(streamDirectory, epochs[i]));
             removed++;
         }
         return removed;
@@ -199,21 +194,15 @@ final class DriverStream
             return new long[0];
         }
         final java.util.ArrayList<Long> epochs = new java.util.ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(streamDirectory, EPOCH_PREFIX + "*"))
+        try (DirectoryStream<Path> entries =
+            Files.newDirectoryStream(streamDirectory, RegionPaths.EPOCH_DIRECTORY_PREFIX + "*"))
         {
             for (final Path entry : entries)
             {
-                try
+                final long epoch = RegionPaths.epochOf(entry);
+                if (epoch > 0) // anything else is not one of ours; leave it alone
                 {
-                    final long epoch = Long.parseLong(entry.getFileName().toString().substring(EPOCH_PREFIX.length()));
-                    if (epoch > 0)
-                    {
-                        epochs.add(epoch);
-                    }
-                }
-                catch (final NumberFormatException ignore)
-                {
-                    // not one of ours; leave it alone
+                    epochs.add(epoch);
                 }
             }
         }

@@ -338,6 +338,12 @@ public final class ShmDriver implements Agent, AutoCloseable
             }
             requireElement("driver.instance_id", instanceId);
             requireElement("namespace", namespace);
+            if (".".equals(namespace) || "..".equals(namespace))
+            {
+                // RegionPaths refuses it when the first stream is created; say so at startup instead
+                throw new IllegalArgumentException("namespace = '" + namespace +
+                    "' must name a directory below shm.base_dir, not '.' or '..'");
+            }
             requireNonEmpty("driver.control_channel", controlChannel());
             requireNonEmpty("driver.qos_channel", qosChannel);
             defaultAnnounceEndpoint();

@@ -12,8 +12,9 @@ import java.util.Set;
 /**
  * The recommended region file layout (Wire §15.21a.3, SPEC_DECISIONS "Files"):
  * {@code <shm_base_dir>/<namespace>/<producer_instance_id>/epoch-<E>/header.ring} and {@code payload-<pool_id>.pool},
- * directories 0700 (0770 when shared with a group) and files 0600 (0660). Only the region owner uses this: consumers
- * never derive paths, they map what is announced (Wire §15.21a.4).
+ * directories 0700 (0770 when shared with a group) and files 0600 (0660). The one place that spells this layout:
+ * {@link StreamRegionFiles}, the driver and the standalone producer all build and read their directories here. Only
+ * region owners use it: consumers never derive paths, they map what is announced (Wire §15.21a.4).
  */
 public final class RegionPaths
 {
@@ -24,6 +25,11 @@ public final class RegionPaths
 
     /** File name of the header ring inside an epoch directory. */
     public static final String HEADER_RING_FILE = "header.ring";
+    /** Name prefix of an epoch directory: {@code epoch-<E>}, E the unsigned decimal epoch. */
+    public static final String EPOCH_DIRECTORY_PREFIX = "epoch-";
+
+    /** Longest directory name most filesystems take (NAME_MAX). */
+    private static final int MAX_SEGMENT_LENGTH = 255;
 
     private RegionPaths()
     {
@@ -37,14 +43,55 @@ public final class RegionPaths
     public static Path epochDirectory(
         final Path shmBaseDir, final String namespace, final String producerInstanceId, final long epoch)
     {
+        return epochDirectory(instanceDirectory(shmBaseDir, namespace, producerInstanceId), epoch);
+    }
+
+    /**
+     * The directory of a producer instance, {@code <shm_base_dir>/<namespace>/<producer_instance_id>}, holding its
+     * epoch directories.
+     *
+     * @throws ShmValidationException if the base is not absolute or a name is not one safe path segment.
+     */
+    public static Path instanceDirectory(
+        final Path shmBaseDir, final String namespace, final String producerInstanceId)
+    {
         if (!shmBaseDir.isAbsolute())
         {
             throw new ShmValidationException("shm_base_dir must be absolute: " + shmBaseDir);
         }
         checkSegment("namespace", namespace);
         checkSegment("producer_instance_id", producerInstanceId);
-        return shmBaseDir.resolve(namespace).resolve(producerInstanceId)
-            .resolve("epoch-" + Long.toUnsignedString(epoch));
+        return shmBaseDir.resolve(namespace).resolve(producerInstanceId);
+    }
+
+    /** {@code <instanceDir>/epoch-<E>}, E unsigned. */
+    public static Path epochDirectory(final Path instanceDirectory, final long epoch)
+    {
+        return instanceDirectory.resolve(EPOCH_DIRECTORY_PREFIX + Long.toUnsignedString(epoch));
+    }
+
+    /**
+     * The epoch an {@code epoch-<E>} directory stands for.
+     *
+     * @return E (unsigned bits), or -1 (all ones, never a usable epoch) if the name is not {@code epoch-} followed by
+     *         an unsigned decimal.
+     */
+    public static long epochOf(final Path epochDirectory)
+    {
+        final Path name = epochDirectory.getFileName();
+        final String text = null == name ? "" : name.toString();
+        if (!text.startsWith(EPOCH_DIRECTORY_PREFIX))
+        {
+            return -1;
+        }
+        try
+        {
+            return Long.parseUnsignedLong(text.substring(EPOCH_DIRECTORY_PREFIX.length()));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
     }
 
     /** {@code <epochDir>/header.ring}. */
@@ -136,6 +183,11 @@ public final class RegionPaths
         if (segment == null || segment.isEmpty() || ".".equals(segment) || "..".equals(segment))
         {
             throw new ShmValidationException(what + " must be a non-empty path segment, was '" + segment + "'");
+        }
+        if (segment.length() > MAX_SEGMENT_LENGTH)
+        {
+            throw new ShmValidationException(what + " is longer than " + MAX_SEGMENT_LENGTH + " characters: length=" +
+                segment.length());
         }
         for (int i = 0; i < segment.length(); i++)
         {

@@ -161,11 +161,7 @@ public final class SlotWriter
     /** Refresh the activity timestamp of every region of the stream (Wire §7.1). */
     public void refreshActivity(final long nowNs)
     {
-        Superblock.refreshActivity(ring.buffer(), nowNs);
-        for (int i = 0; i < regions.poolCount(); i++)
-        {
-            Superblock.refreshActivity(regions.pool(i).region().buffer(), nowNs);
-        }
+        regions.refreshActivity(nowNs);
     }
 
     /**

@@ -9,37 +9,20 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Creating and mapping all regions of one stream, in the recommended layout of Wire §15.21a.3:
- * {@code <base>/<namespace>/<producer_instance_id>/epoch-<E>/header.ring} and {@code payload-<pool_id>.pool}.
- * Only a region owner (the driver, or a standalone producer) creates; clients only map what was announced.
+ * Creating and mapping all regions of one stream, in the recommended layout of Wire §15.21a.3 as {@link RegionPaths}
+ * spells it: {@code <base>/<namespace>/<producer_instance_id>/epoch-<E>/header.ring} and
+ * {@code payload-<pool_id>.pool}. Only a region owner (the driver, or a standalone producer) creates; clients only map
+ * what was announced.
  */
 public final class StreamRegionFiles
 {
-    public static final String HEADER_RING_FILE = "header.ring";
-    public static final Set<PosixFilePermission> PRIVATE_DIR_MODE = PosixFilePermissions.fromString("rwx------");
-    public static final Set<PosixFilePermission> GROUP_DIR_MODE = PosixFilePermissions.fromString("rwxrwx---");
-
     private StreamRegionFiles()
     {
-    }
-
-    public static Path epochDirectory(
-        final Path baseDir, final String namespace, final String producerInstanceId, final long epoch)
-    {
-        checkName("namespace", namespace);
-        checkName("producer instance id", producerInstanceId);
-        return baseDir.resolve(namespace).resolve(producerInstanceId).resolve("epoch-" + Long.toUnsignedString(epoch));
-    }
-
-    public static String payloadPoolFile(final int poolId)
-    {
-        return "payload-" + poolId + ".pool";
     }
 
     /**
@@ -70,20 +53,22 @@ public final class StreamRegionFiles
                 poolIds.length + " ids and " + strides.length + " strides");
         }
         final Set<PosixFilePermission> dirMode = fileMode.contains(PosixFilePermission.GROUP_READ) ?
-            GROUP_DIR_MODE : PRIVATE_DIR_MODE;
-        final Path epochDir = epochDirectory(baseDir, namespace, producerInstanceId, epoch);
+            RegionPaths.GROUP_DIR_MODE : RegionPaths.PRIVATE_DIR_MODE;
+        final Path epochDir = RegionPaths.epochDirectory(baseDir, namespace, producerInstanceId, epoch);
+        createBaseDirectory(baseDir);
+        // a fresh epoch directory (an existing one is refused), so the rollback below removes only what we made
+        RegionPaths.createEpochDirectory(baseDir, epochDir, dirMode);
         final long pid = ProcessHandle.current().pid();
         final List<MappedRegion> created = new ArrayList<>();
         try
         {
-            createDirectories(baseDir, epochDir, dirMode);
-            final MappedRegion header = MappedRegion.create(epochDir.resolve(HEADER_RING_FILE),
+            final MappedRegion header = MappedRegion.create(RegionPaths.headerRing(epochDir),
                 RegionSpec.headerRing(streamId, epoch, nslots), fileMode, prefault, pid, nowNs);
             created.add(header);
             final List<MappedRegion> pools = new ArrayList<>();
             for (int i = 0; i < poolIds.length; i++)
             {
-                final MappedRegion pool = MappedRegion.create(epochDir.resolve(payloadPoolFile(poolIds[i])),
+                final MappedRegion pool = MappedRegion.create(RegionPaths.payloadPool(epochDir, poolIds[i]),
                     RegionSpec.payloadPool(streamId, epoch, poolIds[i], nslots, strides[i]), fileMode, prefault, pid,
                     nowNs);
                 created.add(pool);
@@ -180,35 +165,16 @@ public final class StreamRegionFiles
         }
     }
 
-    private static void createDirectories(
-        final Path baseDir, final Path epochDir, final Set<PosixFilePermission> dirMode)
+    /** The base directory itself is created when missing (default mode); everything below it by RegionPaths. */
+    private static void createBaseDirectory(final Path baseDir)
     {
         try
         {
             Files.createDirectories(baseDir);
-            Path dir = baseDir;
-            for (final Path part : baseDir.relativize(epochDir))
-            {
-                dir = dir.resolve(part);
-                if (!Files.isDirectory(dir))
-                {
-                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(dirMode));
-                    Files.setPosixFilePermissions(dir, dirMode);
-                }
-            }
         }
         catch (final IOException ex)
         {
-            throw new ShmValidationException("cannot create region directory " + epochDir + ": " + ex, ex);
-        }
-    }
-
-    private static void checkName(final String what, final String name)
-    {
-        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..") ||
-            name.length() > 255)
-        {
-            throw new ShmValidationException(what + " must be a single non-empty path element: '" + name + "'");
+            throw new ShmValidationException("cannot create shm base directory " + baseDir + ": " + ex, ex);
         }
     }
 }

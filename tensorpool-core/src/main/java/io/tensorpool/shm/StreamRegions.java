@@ -101,6 +101,19 @@ public final class StreamRegions implements AutoCloseable
         return poolsByStride[index];
     }
 
+    /**
+     * Refresh {@code activity_timestamp_ns} in the superblock of the header ring and every pool (Wire §7.1): what a
+     * region owner does at announce cadence so consumers and GC see the regions alive (Wire §15.14).
+     */
+    public void refreshActivity(final long nowNs)
+    {
+        Superblock.refreshActivity(headerRing.region().buffer(), nowNs);
+        for (final PayloadPool pool : poolsByStride)
+        {
+            Superblock.refreshActivity(pool.region().buffer(), nowNs);
+        }
+    }
+
     /** Wire §9: index of the smallest pool with {@code stride >= length}, or {@link #NO_POOL}. */
     public int selectPool(final long length)
     {

@@ -30,17 +30,13 @@ class OperatorCommandsSystemTest
     void launch()
     {
         mediaDriver = TestMediaDriver.launch();
-        background.add(CompletableFuture.supplyAsync(() -> CliRun.run("driver", "--aeron-dir",
-            mediaDriver.aeronDirectoryName(), "--shm-dir", shmDir.toString(), "--no-status")));
+        background.add(CliRun.driverInBackground(mediaDriver.aeronDirectoryName(), shmDir));
     }
 
     @AfterEach
     void close()
     {
-        // a command may register its stop signal only after the first stopAll(): keep asking until all ended
-        Await.until("background commands stopped", java.time.Duration.ofSeconds(60),
-            () -> background.stream().allMatch(CompletableFuture::isDone), StopSignal::stopAll);
-        background.forEach(CompletableFuture::join);
+        CliRun.stopAll(background);
         mediaDriver.close();
     }
 

@@ -45,18 +45,14 @@ class ProduceConsumeSystemTest
     @AfterEach
     void close()
     {
-        // a command may register its stop signal only after the first stopAll(): keep asking until all ended
-        Await.until("background commands stopped", java.time.Duration.ofSeconds(60),
-            () -> background.stream().allMatch(CompletableFuture::isDone), StopSignal::stopAll);
-        background.forEach(CompletableFuture::join);
+        CliRun.stopAll(background);
         mediaDriver.close();
     }
 
     @Test
     void producerAndConsumerExchangeVerifiedCounterFramesThroughTheDriver() throws Exception
     {
-        background.add(CompletableFuture.supplyAsync(() -> CliRun.run("driver", "--aeron-dir",
-            mediaDriver.aeronDirectoryName(), "--shm-dir", shmDir.toString(), "--no-status")));
+        background.add(CliRun.driverInBackground(mediaDriver.aeronDirectoryName(), shmDir));
         final CompletableFuture<CliRun> producer = inBackground("produce", "--stream", "10000", "--rate", "200",
             "--shape", "48,64", "--pattern", "counter", "--wait-for-consumer", "--json");
         final CliRun consumer = CliRun.run(withEndpoints("consume", "--stream", "10000", "--count", "40",
@@ -98,9 +94,8 @@ class ProduceConsumeSystemTest
     @Test
     void driverCommandServesAttachAndDiscoveryThenSummarises() throws Exception
     {
-        final CompletableFuture<CliRun> driver = CompletableFuture.supplyAsync(() -> CliRun.run("driver",
-            "--aeron-dir", mediaDriver.aeronDirectoryName(), "--shm-dir", shmDir.toString(), "--json",
-            "--no-status"));
+        final CompletableFuture<CliRun> driver = CliRun.driverInBackground(mediaDriver.aeronDirectoryName(), shmDir,
+            "--json");
         background.add(driver);
         try (Aeron aeron = mediaDriver.connect();
             DriverClient client = new DriverClient(new DriverClient.Context().aeron(aeron).streamId(10002)
@@ -157,6 +152,11 @@ class ProduceConsumeSystemTest
         assertUsage("--duration must be a positive number of seconds, was -1.0", "consume", "--stream", "1",
             "--duration", "-1");
         assertUsage("Missing required option: '--stream=ID'", "consume");
+        assertUsage("Missing required option: '--stream=ID'", "produce");
+        assertUsage("--stream must be a stream id in 1..4294967295, was 4294967296", "consume", "--stream",
+            "4294967296");
+        assertUsage("--count must not be negative, was -1", "produce", "--stream", "1", "--count", "-1");
+        assertUsage("--count must not be negative, was -2", "consume", "--stream", "1", "--count", "-2");
     }
 
     private void assertUsage(final String expected, final String... args)

@@ -111,6 +111,7 @@ class DriverConfigLoaderTest
         assertError(MINIMAL + "[policies]\nprefault_shm = \"maybe\"", "policies.prefault_shm", "maybe");
         assertError(MINIMAL + "[shm]\nbase_dir = \"relative/dir\"", "shm.base_dir", "relative/dir");
         assertError(MINIMAL + "[shm]\npermissions_mode = \"777\"", "shm.permissions_mode", "777");
+        assertError(MINIMAL + "[shm]\nnamespace = \"..\"", "namespace", "'..'");
         assertError(MINIMAL + "[streams.a]\nstream_id = 5\nprofile = \"p\"\n[streams.b]\nstream_id = 5\n" +
             "profile = \"p\"", "stream_id = 5", "also used");
         assertError("this is = = not toml", "cannot parse", "");

@@ -28,6 +28,26 @@ class RegionPathsTest
     }
 
     @Test
+    void instanceDirectoryHoldsTheEpochDirectoriesAndTheirNamesParseBack()
+    {
+        final Path instanceDir = RegionPaths.instanceDirectory(base, "tensorpool", "producer-1");
+        assertEquals(base.resolve("tensorpool/producer-1"), instanceDir);
+        assertEquals(RegionPaths.epochDirectory(base, "tensorpool", "producer-1", 9),
+            RegionPaths.epochDirectory(instanceDir, 9));
+        assertEquals(9, RegionPaths.epochOf(RegionPaths.epochDirectory(instanceDir, 9)));
+        assertEquals(Long.MIN_VALUE, RegionPaths.epochOf(RegionPaths.epochDirectory(instanceDir, Long.MIN_VALUE)),
+            "unsigned round trip");
+        assertEquals(-1, RegionPaths.epochOf(instanceDir.resolve("epoch-x")));
+        assertEquals(-1, RegionPaths.epochOf(instanceDir.resolve("epoch-")));
+        assertEquals(-1, RegionPaths.epochOf(instanceDir.resolve("epoch--3")));
+        assertEquals(-1, RegionPaths.epochOf(instanceDir.resolve("header.ring")));
+        final ShmValidationException ex = assertThrows(ShmValidationException.class,
+            () -> RegionPaths.instanceDirectory(base, "ns", "p".repeat(256)));
+        assertTrue(ex.getMessage().contains("producer_instance_id") && ex.getMessage().contains("256"),
+            ex.getMessage());
+    }
+
+    @Test
     void createsDirectoriesWithExactModes() throws IOException
     {
         final Path epochDir = RegionPaths.epochDirectory(base, "tensorpool", "producer-1", 1);

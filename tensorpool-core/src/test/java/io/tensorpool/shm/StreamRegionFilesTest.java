@@ -52,4 +52,35 @@ class StreamRegionFilesTest
                 () -> StreamRegionFiles.map(mismatchedPools, RegionPathPolicy.of(base), false));
         }
     }
+
+    @Test
+    void refusesAnExistingEpochDirectoryAndLeavesItAlone() throws Exception
+    {
+        final Path epochDir = Files.createDirectories(base.resolve("tensorpool/producer-1/epoch-5"));
+        final Path foreign = Files.writeString(epochDir.resolve("someone-else"), "x");
+        final ShmValidationException ex = assertThrows(ShmValidationException.class,
+            () -> StreamRegionFiles.create(base, "tensorpool", "producer-1", 42, 5, 8, new int[]{1},
+                new int[]{4096}, MappedRegion.PRIVATE_FILE_MODE, false, System.nanoTime()));
+        assertTrue(ex.getMessage().contains(epochDir.toString()), ex.getMessage());
+        assertTrue(Files.isRegularFile(foreign), "a directory create() did not make is not removed on failure");
+        assertFalse(Files.exists(epochDir.resolve("header.ring")));
+    }
+
+    @Test
+    void createsAMissingBaseDirectoryAndRefusesUnsafeNames()
+    {
+        final Path missingBase = base.resolve("not-yet");
+        try (StreamRegions owned = StreamRegionFiles.create(missingBase, "ns", "p", 7, 1, 8, new int[]{1},
+            new int[]{4096}, MappedRegion.PRIVATE_FILE_MODE, false, System.nanoTime()))
+        {
+            assertEquals(RegionPaths.headerRing(RegionPaths.epochDirectory(missingBase, "ns", "p", 1)),
+                owned.headerRing().region().path());
+        }
+        final ShmValidationException ex = assertThrows(ShmValidationException.class,
+            () -> StreamRegionFiles.create(base, "ns", "a|b", 7, 1, 8, new int[]{1}, new int[]{4096},
+                MappedRegion.PRIVATE_FILE_MODE, false, System.nanoTime()));
+        assertTrue(ex.getMessage().contains("producer_instance_id") && ex.getMessage().contains("a|b"),
+            ex.getMessage());
+        assertFalse(Files.exists(base.resolve("ns")), "nothing created for a refused name");
+    }
 }

@@ -5,6 +5,7 @@ import io.tensorpool.driver.DriverProfile;
 import io.tensorpool.driver.ShmDriver;
 import io.tensorpool.flink.sink.ArrayTensorSchema;
 import io.tensorpool.flink.sink.TensorPoolSink;
+import io.tensorpool.shm.RegionPaths;
 import io.tensorpool.shm.StreamRegionFiles;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
@@ -56,7 +57,7 @@ public final class SinkThroughput
         final long largeFrames = args.length > 2 ? Long.parseLong(args[2]) : 20_000L;
 
         final Path baseDir = Path.of("/dev/shm", "tp-bench-sink-" + UUID.randomUUID());
-        Files.createDirectories(baseDir, PosixFilePermissions.asFileAttribute(StreamRegionFiles.PRIVATE_DIR_MODE));
+        Files.createDirectories(baseDir, PosixFilePermissions.asFileAttribute(RegionPaths.PRIVATE_DIR_MODE));
         final EmbeddedMediaDriver media = EmbeddedMediaDriver.launch();
         final ShmDriver driver = new ShmDriver(new ShmDriver.Context()
             .aeronDirectoryName(media.aeronDirectoryName())

@@ -10,6 +10,7 @@ import io.tensorpool.discovery.DriverFeed;
 import io.tensorpool.driver.DriverProfile;
 import io.tensorpool.driver.ShmDriver;
 import io.tensorpool.shm.FrameView;
+import io.tensorpool.shm.RegionPaths;
 import io.tensorpool.shm.StreamRegionFiles;
 import io.tensorpool.testing.TestMediaDriver;
 import org.agrona.CloseHelper;
@@ -61,7 +62,7 @@ final class ShmDriverFixture implements AutoCloseable
         baseDir = Path.of("/dev/shm", "tp-sink-it-" + UUID.randomUUID());
         try
         {
-            Files.createDirectories(baseDir, PosixFilePermissions.asFileAttribute(StreamRegionFiles.PRIVATE_DIR_MODE));
+            Files.createDirectories(baseDir, PosixFilePermissions.asFileAttribute(RegionPaths.PRIVATE_DIR_MODE));
         }
         catch (final IOException ex)
         {

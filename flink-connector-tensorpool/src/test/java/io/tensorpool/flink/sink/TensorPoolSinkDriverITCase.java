@@ -22,8 +22,6 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -42,12 +40,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static io.tensorpool.flink.sink.SinkJobs.runJob;
 import static io.tensorpool.flink.sink.TensorPoolSinkITCase.floats;
 import static io.tensorpool.flink.sink.TensorPoolSinkITCase.record;
 import static io.tensorpool.flink.sink.TensorPoolSinkITCase.records;
@@ -356,30 +354,8 @@ class TensorPoolSinkDriverITCase
         return host.frames().stream().filter(f -> ids.contains(f.streamId)).collect(Collectors.toList());
     }
 
-    private static JobExecutionResult runJob(
-        final List<float[]> input, final int parallelism, final TensorPoolSink<float[]> sink, final String name)
-        throws Exception
-    {
-        final StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.fromData(input, PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO)
-            .setParallelism(1)
-            .rebalance()
-            .sinkTo(sink)
-            .setParallelism(parallelism)
-            .name(name);
-        return env.execute(name);
-    }
-
     private static long sum(final JobID job, final String metric)
     {
-        long total = 0;
-        for (final Map.Entry<String, Metric> entry : REPORTER.findMetrics(job, metric).entrySet())
-        {
-            if (entry.getKey().endsWith("." + metric) && entry.getValue() instanceof Counter)
-            {
-                total += ((Counter)entry.getValue()).getCount();
-            }
-        }
-        return total;
+        return SinkJobs.counterTotal(REPORTER, job, metric);
     }
 }

@@ -1,5 +1,6 @@
 package io.tensorpool.flink.sink.internal;
 
+import io.tensorpool.client.DriverRegionSource;
 import io.tensorpool.client.TensorPoolProducer;
 import io.tensorpool.driver.client.DriverAttachException;
 import io.tensorpool.shm.FrameClaim;
@@ -11,7 +12,8 @@ import java.io.IOException;
 
 /**
  * Attaches through the SHM driver on the task manager's host with the core {@link TensorPoolProducer} (its own Aeron
- * client per subtask) and a {@link DriverRegionSource}.
+ * client per subtask) and the core {@link DriverRegionSource} in its blocking mode: the writer fails at once, with
+ * the driver's reason, when the driver refuses the attach.
  */
 @Internal
 public final class ClientProducerFactory implements SinkFrameProducerFactory
@@ -31,7 +33,7 @@ public final class ClientProducerFactory implements SinkFrameProducerFactory
             .dataSourceId(settings.dataSourceId())
             .headerNslots(settings.headerSlots())
             .poolStrides(settings.poolStrides())
-            .regionSource(new DriverRegionSource(settings.shmBaseDir(), settings.attachTimeout()));
+            .regionSource(new DriverRegionSource(settings.shmBaseDir(), settings.attachTimeout().toNanos()));
         if (null != settings.aeronDirectory())
         {
             context.aeronDirectoryName(settings.aeronDirectory());
