@@ -26,7 +26,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +90,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private final Int2ObjectHashMap<ConsumerSession> sessionsById = new Int2ObjectHashMap<>();
     private final ArrayList<ConsumerSession> sessions = new ArrayList<>();
     private final FrameClaim offerClaim = new FrameClaim();
+    private final DescriptorPublisher descriptors;
 
     private StreamRegions regions;
     private StreamLayout layout;
@@ -125,17 +125,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private long framesDropped;
     private long framesInvalid;
     private long bytesPublished;
-    private long descriptorBackPressure;
-    private long descriptorsDropped;
-    private static final int PENDING_DESCRIPTORS = 1024;
-    private final long[] pendingSeq = new long[PENDING_DESCRIPTORS];
-    private final int[] pendingIndex = new int[PENDING_DESCRIPTORS];
-    private final long[] pendingTimestamp = new long[PENDING_DESCRIPTORS];
-    private final long[] pendingMetaVersion = new long[PENDING_DESCRIPTORS];
-    private long pendingHead;
-    private long pendingTail;
-    private long descriptorNotConnected;
-    private long descriptorsRateCapped;
     private long progressPublished;
     private long progressThrottled;
     private long consumersClosedStale;
@@ -163,6 +152,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             this.descriptorPublication = pubs.publication(context.descriptorChannel(), context.descriptorStreamId());
             this.qosPublication = pubs.publication(context.qosChannel(), context.qosStreamId());
             this.metadataPublication = pubs.publication(context.metadataChannel(), context.metadataStreamId());
+            this.descriptors = new DescriptorPublisher(encoder, clock, streamId, descriptorPublication, sessions);
 
             final Listener listener = new Listener();
             final Map<String, WirePoller> byEndpoint = new HashMap<>();
@@ -284,7 +274,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             publishProgress(committedSeq, headerIndex, claim.length(), FrameProgressState.COMPLETE);
             progressSeq = -1;
         }
-        publishDescriptor(committedSeq, headerIndex, claim);
+        descriptors.publish(epoch, committedSeq, headerIndex, regions.headerRing());
         framesPublished++;
         bytesPublished += claim.length();
         seq++;
@@ -514,9 +504,9 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         {
             work += pollers.get(i).poll(16);
         }
-        if (pendingHead < pendingTail)
+        if (descriptors.hasPending())
         {
-            flushPendingDescriptors();
+            descriptors.flushPending(epoch);
             work++;
         }
         if (nowNs - nextAnnounceNs >= 0)
@@ -592,7 +582,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         layout = newLayout;
         writer = newRegions == null ? null : new SlotWriter(newRegions);
         // pending descriptors name the old epoch; consumers would drop them
-        pendingHead = pendingTail;
+        descriptors.discardPending();
         if (newRegions != null)
         {
             epoch = newRegions.epoch();
@@ -615,117 +605,9 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         return 1;
     }
 
-    private void publishDescriptor(final long frameSeq, final int headerIndex, final FrameClaim claim)
-    {
-        // timestamp and meta version as committed in the slot (the caller may have changed them on the claim)
-        final UnsafeBuffer ring = regions.headerRing().buffer();
-        final int slot = regions.headerRing().slotOffset(headerIndex);
-        final long timestampNs = ring.getLong(slot + ShmLayout.SLOT_TIMESTAMP_OFFSET);
-        final long frameMetaVersion = ring.getInt(slot + ShmLayout.SLOT_META_VERSION_OFFSET) & 0xFFFF_FFFFL;
-        // descriptors refused earlier go first, so the shared stream stays in seq order
-        final boolean flushed = flushPendingDescriptors();
-        final int length = encoder.frameDescriptor(streamId, epoch, frameSeq, headerIndex, timestampNs,
-            frameMetaVersion);
-        final long result = flushed ? offer(descriptorPublication, length) : Publication.BACK_PRESSURED;
-        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
-        {
-            descriptorBackPressure++;
-            enqueuePendingDescriptor(frameSeq, headerIndex, timestampNs, frameMetaVersion);
-        }
-        else if (result == Publication.NOT_CONNECTED)
-        {
-            descriptorNotConnected++;
-        }
-        final ArrayList<ConsumerSession> sessions = this.sessions;
-        for (int i = 0, n = sessions.size(); i < n; i++)
-        {
-            final ConsumerSession session = sessions.get(i);
-            if (session.descriptorPublication != null)
-            {
-                if (session.minDescriptorIntervalNs > 0)
-                {
-                    final long nowNs = clock.nanoTime();
-                    if (session.lastDescriptorNs != Long.MIN_VALUE &&
-                        nowNs - session.lastDescriptorNs < session.minDescriptorIntervalNs)
-                    {
-                        descriptorsRateCapped++;
-                        continue;
-                    }
-                    session.lastDescriptorNs = nowNs;
-                }
-                countOffer(offer(session.descriptorPublication, length));
-            }
-        }
-    }
-
-    /**
-     * Back-pressure on the shared descriptor stream is usually transient (on a busy host the driver advances the
-     * publisher limit late), so refused descriptors wait in a bounded queue and are retried, in order, before the next
-     * descriptor and on every duty cycle. Never blocks; when the queue is full the oldest is dropped and counted
-     * (consumers then see a gap, Wire §15.4).
-     */
-    private void enqueuePendingDescriptor(
-        final long frameSeq, final int headerIndex, final long timestampNs, final long frameMetaVersion)
-    {
-        if (pendingTail - pendingHead == PENDING_DESCRIPTORS)
-        {
-            pendingHead++;
-            descriptorsDropped++;
-        }
-        final int i = (int)(pendingTail & (PENDING_DESCRIPTORS - 1));
-        pendingSeq[i] = frameSeq;
-        pendingIndex[i] = headerIndex;
-        pendingTimestamp[i] = timestampNs;
-        pendingMetaVersion[i] = frameMetaVersion;
-        pendingTail++;
-    }
-
-    /** @return true when no descriptor is pending any more. */
-    private boolean flushPendingDescriptors()
-    {
-        while (pendingHead < pendingTail)
-        {
-            final int i = (int)(pendingHead & (PENDING_DESCRIPTORS - 1));
-            final int length = encoder.frameDescriptor(streamId, epoch, pendingSeq[i], pendingIndex[i],
-                pendingTimestamp[i], pendingMetaVersion[i]);
-            final long result = offer(descriptorPublication, length);
-            if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
-            {
-                return false;
-            }
-            if (result < 0)
-            {
-                // nobody listens any more (or closed): nothing to catch up
-                descriptorsDropped += pendingTail - pendingHead;
-                pendingHead = pendingTail;
-                return true;
-            }
-            pendingHead++;
-        }
-        return true;
-    }
-
-    /** Offer the encoder's message; ADMIN_ACTION (e.g. term rotation) is retried, as Aeron asks. Never blocks. */
     private long offer(final Publication publication, final int length)
     {
-        long result = publication.offer(encoder.buffer(), 0, length);
-        for (int retries = 0; result == Publication.ADMIN_ACTION && retries < 3; retries++)
-        {
-            result = publication.offer(encoder.buffer(), 0, length);
-        }
-        return result;
-    }
-
-    private void countOffer(final long result)
-    {
-        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
-        {
-            descriptorBackPressure++;
-        }
-        else if (result == Publication.NOT_CONNECTED)
-        {
-            descriptorNotConnected++;
-        }
+        return EncodedOffer.offer(publication, encoder, length);
     }
 
     private void publishProgress(
@@ -1164,31 +1046,31 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     /** Descriptor offers refused with back-pressure (shared: queued and retried; per-consumer: skipped). */
     public long descriptorBackPressure()
     {
-        return descriptorBackPressure;
+        return descriptors.backPressure();
     }
 
     /** Shared-stream descriptors lost for good: the retry queue overflowed or the subscribers went away. */
     public long descriptorsDropped()
     {
-        return descriptorsDropped;
+        return descriptors.dropped();
     }
 
     /** Shared-stream descriptors waiting to be retried after back-pressure. */
     public int descriptorsPending()
     {
-        return (int)(pendingTail - pendingHead);
+        return descriptors.pending();
     }
 
     /** Descriptor offers with no subscriber connected. */
     public long descriptorNotConnected()
     {
-        return descriptorNotConnected;
+        return descriptors.notConnected();
     }
 
     /** Per-consumer descriptors skipped by a RATE_LIMITED consumer's {@code max_rate_hz} cap. */
     public long descriptorsRateCapped()
     {
-        return descriptorsRateCapped;
+        return descriptors.rateCapped();
     }
 
     public long progressPublished()
