@@ -6,7 +6,6 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.tensorpool.codecs.wire.ConsumerHelloDecoder;
 import io.tensorpool.codecs.wire.Dtype;
-import io.tensorpool.codecs.wire.FrameProgressState;
 import io.tensorpool.codecs.wire.Mode;
 import io.tensorpool.codecs.wire.QosConsumerDecoder;
 import io.tensorpool.codecs.wire.ResponseCode;
@@ -91,6 +90,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private final ArrayList<ConsumerSession> sessions = new ArrayList<>();
     private final FrameClaim offerClaim = new FrameClaim();
     private final DescriptorPublisher descriptors;
+    private final ProgressThrottle progress;
 
     private StreamRegions regions;
     private StreamLayout layout;
@@ -110,23 +110,12 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private long nextMetadataNs;
     private long nextSessionCheckNs;
 
-    // progress policy, aggregated over consumers that support progress (Wire §10.2.2)
-    private int progressConsumers;
-    private boolean progressOnSharedStream;
-    private long progressIntervalNs;
-    private long progressBytesDelta;
-    private long progressSeq = -1;
-    private long progressLastNs;
-    private long progressLastBytes;
-
     private long framesPublished;
     private long metaBlobsPublished;
     private long metaBlobsFailed;
     private long framesDropped;
     private long framesInvalid;
     private long bytesPublished;
-    private long progressPublished;
-    private long progressThrottled;
     private long consumersClosedStale;
     private long lastDropWarnNs = Long.MIN_VALUE;
 
@@ -153,6 +142,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             this.qosPublication = pubs.publication(context.qosChannel(), context.qosStreamId());
             this.metadataPublication = pubs.publication(context.metadataChannel(), context.metadataStreamId());
             this.descriptors = new DescriptorPublisher(encoder, clock, streamId, descriptorPublication, sessions);
+            this.progress = new ProgressThrottle(encoder, clock, streamId, context, descriptorPublication, sessions);
 
             final Listener listener = new Listener();
             final Map<String, WirePoller> byEndpoint = new HashMap<>();
@@ -162,8 +152,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             rebuildMetadata(context.metadataAttributes());
             regionSource.open(context);
             final long nowNs = clock.nanoTime();
-            progressIntervalNs = context.progressIntervalFloorNs();
-            progressBytesDelta = context.progressBytesFloor();
             nextAnnounceNs = nowNs;
             nextQosNs = nowNs;
             nextMetadataNs = nowNs;
@@ -269,11 +257,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         }
         final long committedSeq = seq;
         final int headerIndex = claim.headerIndex();
-        if (progressSeq == committedSeq)
-        {
-            publishProgress(committedSeq, headerIndex, claim.length(), FrameProgressState.COMPLETE);
-            progressSeq = -1;
-        }
+        progress.complete(epoch, committedSeq, headerIndex, claim.length());
         descriptors.publish(epoch, committedSeq, headerIndex, regions.headerRing());
         framesPublished++;
         bytesPublished += claim.length();
@@ -336,29 +320,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         {
             return (int)NO_OPEN_CLAIM;
         }
-        if (progressConsumers == 0)
-        {
-            return 0;
-        }
-        final long filled = Math.max(0, Math.min(bytesFilled, claim.length()));
-        final long nowNs = clock.nanoTime();
-        if (progressSeq != seq)
-        {
-            progressSeq = seq;
-            progressLastNs = nowNs;
-            progressLastBytes = filled;
-            publishProgress(seq, claim.headerIndex(), filled, FrameProgressState.STARTED);
-            return 1;
-        }
-        if (nowNs - progressLastNs >= progressIntervalNs && filled - progressLastBytes >= progressBytesDelta)
-        {
-            progressLastNs = nowNs;
-            progressLastBytes = filled;
-            publishProgress(seq, claim.headerIndex(), filled, FrameProgressState.PROGRESS);
-            return 1;
-        }
-        progressThrottled++;
-        return 0;
+        return progress.report(epoch, seq, claim.headerIndex(), bytesFilled, claim.length());
     }
 
     /**
@@ -587,7 +549,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         {
             epoch = newRegions.epoch();
             seq = 0;
-            progressSeq = -1;
+            progress.reset();
             nextAnnounceNs = clock.nanoTime();
             LOG.info("stream={} epoch={} producer ready: nslots={} pools={}", Integer.toUnsignedString(streamId),
                 epoch, newRegions.headerRing().nslots(), newLayout == null ? "?" : newLayout.pools());
@@ -608,29 +570,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private long offer(final Publication publication, final int length)
     {
         return EncodedOffer.offer(publication, encoder, length);
-    }
-
-    private void publishProgress(
-        final long frameId, final int headerIndex, final long filled, final FrameProgressState state)
-    {
-        if (progressConsumers == 0)
-        {
-            return;
-        }
-        final int length = encoder.frameProgress(streamId, epoch, frameId, headerIndex, filled, state);
-        if (progressOnSharedStream)
-        {
-            offer(descriptorPublication, length);
-        }
-        for (int i = 0, n = sessions.size(); i < n; i++)
-        {
-            final ConsumerSession session = sessions.get(i);
-            if (session.supportsProgress && session.controlPublication != null)
-            {
-                offer(session.controlPublication, length);
-            }
-        }
-        progressPublished++;
     }
 
     private void rebuildMetadata(final List<MetadataAttribute> attributes)
@@ -690,35 +629,9 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         }
         if (closedCount > 0)
         {
-            recomputeProgressPolicy();
+            progress.recomputePolicy();
         }
         return closedCount;
-    }
-
-    private void recomputeProgressPolicy()
-    {
-        int count = 0;
-        boolean shared = false;
-        long intervalUs = Long.MAX_VALUE;
-        long bytes = Long.MAX_VALUE;
-        for (final ConsumerSession session : sessions)
-        {
-            if (session.supportsProgress)
-            {
-                count++;
-                shared |= session.controlPublication == null;
-                intervalUs = Math.min(intervalUs,
-                    session.progressIntervalUs >= 0 ? session.progressIntervalUs : ctx.progressIntervalFloorNs() / 1000);
-                bytes = Math.min(bytes,
-                    session.progressBytesDelta >= 0 ? session.progressBytesDelta : ctx.progressBytesFloor());
-            }
-        }
-        progressConsumers = count;
-        progressOnSharedStream = shared;
-        // smallest hint offered, never below the producer's floors (Wire §10.2.2)
-        progressIntervalNs = count == 0 ? ctx.progressIntervalFloorNs() :
-            Math.max(ctx.progressIntervalFloorNs(), intervalUs * 1000);
-        progressBytesDelta = count == 0 ? ctx.progressBytesFloor() : Math.max(ctx.progressBytesFloor(), bytes);
     }
 
     private void onConsumerHello(final ConsumerHelloDecoder hello)
@@ -774,7 +687,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         // a rate cap applies only on a per-consumer descriptor stream (Wire §5)
         session.minDescriptorIntervalNs = session.mode == Mode.RATE_LIMITED && session.maxRateHz > 0 &&
             session.hasDescriptorStream() ? 1_000_000_000L / session.maxRateHz : 0;
-        recomputeProgressPolicy();
+        progress.recomputePolicy();
 
         final boolean requested = !descriptorChannel.isEmpty() || descriptorId != 0 || !controlChannel.isEmpty() ||
             controlId != 0 || session.mode == Mode.RATE_LIMITED;
@@ -1075,12 +988,12 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
 
     public long progressPublished()
     {
-        return progressPublished;
+        return progress.published();
     }
 
     public long progressThrottled()
     {
-        return progressThrottled;
+        return progress.throttled();
     }
 
     /** Consumers currently known from {@code ConsumerHello}. */
@@ -1098,19 +1011,19 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     /** Consumers that announced {@code supports_progress}. */
     public int progressConsumerCount()
     {
-        return progressConsumers;
+        return progress.consumerCount();
     }
 
     /** The aggregated {@code PROGRESS} interval in force (Wire §10.2.2). */
     public long progressIntervalNs()
     {
-        return progressIntervalNs;
+        return progress.intervalNs();
     }
 
     /** The aggregated {@code PROGRESS} byte delta in force (Wire §10.2.2). */
     public long progressBytesDelta()
     {
-        return progressBytesDelta;
+        return progress.bytesDelta();
     }
 
     /** The control-plane pollers, for their malformed/foreign fragment counters. */
