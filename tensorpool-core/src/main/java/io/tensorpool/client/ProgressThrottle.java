@@ -123,8 +123,8 @@ final class ProgressThrottle
             {
                 count++;
                 shared |= session.controlPublication == null;
-                intervalUs = Math.min(intervalUs,
-                    session.progressIntervalUs >= 0 ? session.progressIntervalUs : ctx.progressIntervalFloorNs() / 1000);
+                intervalUs = Math.min(intervalUs, session.progressIntervalUs >= 0 ?
+                    session.progressIntervalUs : ctx.progressIntervalFloorNs() / 1000);
                 bytes = Math.min(bytes,
                     session.progressBytesDelta >= 0 ? session.progressBytesDelta : ctx.progressBytesFloor());
             }

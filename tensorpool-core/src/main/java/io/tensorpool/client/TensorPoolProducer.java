@@ -1,28 +1,23 @@
 package io.tensorpool.client;
 
 import io.aeron.Aeron;
-import io.aeron.ChannelUri;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.tensorpool.codecs.wire.ConsumerHelloDecoder;
 import io.tensorpool.codecs.wire.Dtype;
-import io.tensorpool.codecs.wire.Mode;
 import io.tensorpool.codecs.wire.QosConsumerDecoder;
-import io.tensorpool.codecs.wire.ResponseCode;
 import io.tensorpool.control.MetaBlobChecksum;
 import io.tensorpool.control.SharedPublications;
 import io.tensorpool.control.WireMessageEncoder;
 import io.tensorpool.control.WireMessageListener;
 import io.tensorpool.control.WirePoller;
 import io.tensorpool.shm.FrameClaim;
-import io.tensorpool.shm.ShmLayout;
 import io.tensorpool.shm.SlotWriter;
 import io.tensorpool.shm.StreamLayout;
 import io.tensorpool.shm.StreamRegions;
 import io.tensorpool.tensor.TensorLayoutRules;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
@@ -86,9 +81,8 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private final Publication metadataPublication;
     private final List<WirePoller> pollers = new ArrayList<>();
     private final WireMessageEncoder encoder = new WireMessageEncoder();
-    private final Int2ObjectHashMap<ConsumerSession> sessionsById = new Int2ObjectHashMap<>();
-    private final ArrayList<ConsumerSession> sessions = new ArrayList<>();
     private final FrameClaim offerClaim = new FrameClaim();
+    private final ConsumerSessions consumers;
     private final DescriptorPublisher descriptors;
     private final ProgressThrottle progress;
 
@@ -116,7 +110,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private long framesDropped;
     private long framesInvalid;
     private long bytesPublished;
-    private long consumersClosedStale;
     private long lastDropWarnNs = Long.MIN_VALUE;
 
     /**
@@ -141,8 +134,11 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             this.descriptorPublication = pubs.publication(context.descriptorChannel(), context.descriptorStreamId());
             this.qosPublication = pubs.publication(context.qosChannel(), context.qosStreamId());
             this.metadataPublication = pubs.publication(context.metadataChannel(), context.metadataStreamId());
-            this.descriptors = new DescriptorPublisher(encoder, clock, streamId, descriptorPublication, sessions);
-            this.progress = new ProgressThrottle(encoder, clock, streamId, context, descriptorPublication, sessions);
+            this.consumers = new ConsumerSessions(context, clock, streamId, encoder, controlPublication);
+            this.descriptors = new DescriptorPublisher(
+                encoder, clock, streamId, descriptorPublication, consumers.list());
+            this.progress = new ProgressThrottle(
+                encoder, clock, streamId, context, descriptorPublication, consumers.list());
 
             final Listener listener = new Listener();
             final Map<String, WirePoller> byEndpoint = new HashMap<>();
@@ -494,7 +490,12 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         if (nowNs - nextSessionCheckNs >= 0)
         {
             nextSessionCheckNs = nowNs + ctx.consumerHelloIntervalNs();
-            work += closeStaleSessions(nowNs);
+            final int closedCount = consumers.closeStale(nowNs, epoch);
+            if (closedCount > 0)
+            {
+                progress.recomputePolicy();
+            }
+            work += closedCount;
         }
         return work;
     }
@@ -521,12 +522,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         }
         closed = true;
         writer = null;
-        for (final ConsumerSession session : sessions)
-        {
-            session.close();
-        }
-        sessions.clear();
-        sessionsById.clear();
+        consumers.closeAll();
         CloseHelper.closeAll(() -> CloseHelper.closeAll(pollers), publications, regionSource, ctx::closeOwned);
         LOG.info("stream={} epoch={} producer closed: published={} dropped={} seq={}",
             Integer.toUnsignedString(streamId), epoch, framesPublished, framesDropped, seq);
@@ -608,249 +604,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         offer(metadataPublication, length);
     }
 
-    private int closeStaleSessions(final long nowNs)
-    {
-        int closedCount = 0;
-        final long staleNs = ctx.consumerHelloIntervalNs() * ctx.consumerStaleMultiplier();
-        for (int i = sessions.size() - 1; i >= 0; i--)
-        {
-            final ConsumerSession session = sessions.get(i);
-            if (nowNs - session.lastSeenNs > staleNs)
-            {
-                LOG.info("stream={} epoch={} consumer={} stale for {} ms: closing its per-consumer streams",
-                    Integer.toUnsignedString(streamId), epoch, Integer.toUnsignedString(session.consumerId),
-                    (nowNs - session.lastSeenNs) / 1_000_000);
-                session.close();
-                sessions.remove(i);
-                sessionsById.remove(session.consumerId);
-                consumersClosedStale++;
-                closedCount++;
-            }
-        }
-        if (closedCount > 0)
-        {
-            progress.recomputePolicy();
-        }
-        return closedCount;
-    }
-
-    private void onConsumerHello(final ConsumerHelloDecoder hello)
-    {
-        if ((int)hello.streamId() != streamId)
-        {
-            return;
-        }
-        final long nowNs = clock.nanoTime();
-        final int consumerId = (int)hello.consumerId();
-        final boolean supportsProgress = hello.supportsProgressRaw() == 1;
-        final Mode mode = hello.mode();
-        final long maxRateHz = hello.maxRateHz();
-        final long layoutVersion = hello.expectedLayoutVersion();
-        final long intervalUs = hello.progressIntervalUs();
-        final long bytesDelta = hello.progressBytesDelta();
-        final int descriptorId = (int)hello.descriptorStreamId();
-        final int controlId = (int)hello.controlStreamId();
-        final String descriptorChannel = hello.descriptorChannel();
-        final String controlChannel = hello.controlChannel();
-
-        ConsumerSession session = sessionsById.get(consumerId);
-        if (session == null)
-        {
-            session = new ConsumerSession(consumerId, nowNs);
-            sessionsById.put(consumerId, session);
-            sessions.add(session);
-            LOG.info("stream={} epoch={} consumer={} hello: mode={} maxRateHz={} progress={} descriptor='{}'/{} " +
-                "control='{}'/{}", Integer.toUnsignedString(streamId), epoch, Integer.toUnsignedString(consumerId),
-                mode, maxRateHz, supportsProgress, descriptorChannel, descriptorId, controlChannel, controlId);
-        }
-        session.lastSeenNs = nowNs;
-        session.supportsProgress = supportsProgress;
-        session.mode = mode == Mode.NULL_VAL ? Mode.STREAM : mode;
-        session.maxRateHz = maxRateHz;
-        session.progressIntervalUs = intervalUs == WireMessageEncoder.NULL_U32 ? -1 : intervalUs;
-        session.progressBytesDelta = bytesDelta == WireMessageEncoder.NULL_U32 ? -1 : bytesDelta;
-
-        if (layoutVersion != 0 && layoutVersion != ShmLayout.LAYOUT_VERSION)
-        {
-            sendControlResponse(consumerId, ResponseCode.UNSUPPORTED, "expected_layout_version " + layoutVersion +
-                " is not supported; this producer uses " + ShmLayout.LAYOUT_VERSION);
-        }
-
-        final String descriptorProblem = assignDescriptor(session, descriptorChannel, descriptorId);
-        final String controlProblem = assignControl(session, controlChannel, controlId);
-        if (descriptorProblem != null || controlProblem != null)
-        {
-            final String problem = descriptorProblem != null ? descriptorProblem : controlProblem;
-            final boolean invalid = problem.startsWith("invalid");
-            sendControlResponse(consumerId, invalid ? ResponseCode.INVALID_PARAMS : ResponseCode.REJECTED, problem);
-        }
-        // a rate cap applies only on a per-consumer descriptor stream (Wire §5)
-        session.minDescriptorIntervalNs = session.mode == Mode.RATE_LIMITED && session.maxRateHz > 0 &&
-            session.hasDescriptorStream() ? 1_000_000_000L / session.maxRateHz : 0;
-        progress.recomputePolicy();
-
-        final boolean requested = !descriptorChannel.isEmpty() || descriptorId != 0 || !controlChannel.isEmpty() ||
-            controlId != 0 || session.mode == Mode.RATE_LIMITED;
-        if (!requested)
-        {
-            // nothing to assign: stay silent rather than overrule a supervisor's ConsumerConfig (Wire §10.1.3)
-            return;
-        }
-        final int length = encoder.consumerConfig(streamId, consumerId, true, session.mode,
-            session.descriptorStreamId, session.controlStreamId, "", session.descriptorChannel,
-            session.controlChannel);
-        offer(controlPublication, length);
-    }
-
-    private String assignDescriptor(final ConsumerSession session, final String channel, final int requestedId)
-    {
-        if (channel.isEmpty() && requestedId == 0)
-        {
-            session.closeDescriptor();
-            return null;
-        }
-        if (session.hasDescriptorStream() && channel.equals(session.descriptorChannel))
-        {
-            return null;
-        }
-        session.closeDescriptor();
-        final String problem = checkRequest("descriptor", channel, requestedId);
-        if (problem != null)
-        {
-            return problem;
-        }
-        final int id = allocateStreamId(channel, requestedId, ctx.perConsumerDescriptorStreamIdLow(),
-            ctx.perConsumerDescriptorStreamIdHigh());
-        if (id == 0)
-        {
-            return "rejected per-consumer descriptor stream: no stream id free in the configured range [" +
-                ctx.perConsumerDescriptorStreamIdLow() + ", " + ctx.perConsumerDescriptorStreamIdHigh() + "]";
-        }
-        session.descriptorChannel = channel;
-        session.descriptorStreamId = id;
-        session.descriptorPublication = ctx.aeron().addPublication(channel, id);
-        LOG.info("stream={} epoch={} consumer={} assigned per-consumer descriptor stream {}/{}",
-            Integer.toUnsignedString(streamId), epoch, Integer.toUnsignedString(session.consumerId), channel, id);
-        return null;
-    }
-
-    private String assignControl(final ConsumerSession session, final String channel, final int requestedId)
-    {
-        if (channel.isEmpty() && requestedId == 0)
-        {
-            session.closeControl();
-            return null;
-        }
-        if (session.hasControlStream() && channel.equals(session.controlChannel))
-        {
-            return null;
-        }
-        session.closeControl();
-        final String problem = checkRequest("control", channel, requestedId);
-        if (problem != null)
-        {
-            return problem;
-        }
-        final int id = allocateStreamId(channel, requestedId, ctx.perConsumerControlStreamIdLow(),
-            ctx.perConsumerControlStreamIdHigh());
-        if (id == 0)
-        {
-            return "rejected per-consumer control stream: no stream id free in the configured range [" +
-                ctx.perConsumerControlStreamIdLow() + ", " + ctx.perConsumerControlStreamIdHigh() + "]";
-        }
-        session.controlChannel = channel;
-        session.controlStreamId = id;
-        session.controlPublication = ctx.aeron().addPublication(channel, id);
-        LOG.info("stream={} epoch={} consumer={} assigned per-consumer control stream {}/{}",
-            Integer.toUnsignedString(streamId), epoch, Integer.toUnsignedString(session.consumerId), channel, id);
-        return null;
-    }
-
-    /** Wire §10.1.2: both channel and id, a parseable Aeron channel of media ipc or udp. */
-    private static String checkRequest(final String what, final String channel, final int requestedId)
-    {
-        if (channel.isEmpty() || requestedId == 0)
-        {
-            return "invalid per-consumer " + what + " request: channel '" + channel + "' with stream id " +
-                Integer.toUnsignedString(requestedId) + " (both are required)";
-        }
-        try
-        {
-            final String media = ChannelUri.parse(channel).media();
-            if (!"ipc".equals(media) && !"udp".equals(media))
-            {
-                return "invalid per-consumer " + what + " channel '" + channel + "': media must be ipc or udp";
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            return "invalid per-consumer " + what + " channel '" + channel + "': " + ex.getMessage();
-        }
-        return null;
-    }
-
-    /** The requested id if in range and free, else the first free id of the range, else 0. */
-    private int allocateStreamId(final String channel, final int requestedId, final int low, final int high)
-    {
-        if (low == 0 && high == 0)
-        {
-            return 0;
-        }
-        if (requestedId >= low && requestedId <= high && isFree(channel, requestedId))
-        {
-            return requestedId;
-        }
-        for (int id = low; id <= high && id > 0; id++)
-        {
-            if (isFree(channel, id))
-            {
-                return id;
-            }
-        }
-        return 0;
-    }
-
-    private boolean isFree(final String channel, final int id)
-    {
-        if ((channel.equals(ctx.controlChannel()) && id == ctx.controlStreamId()) ||
-            (channel.equals(ctx.descriptorChannel()) && id == ctx.descriptorStreamId()) ||
-            (channel.equals(ctx.qosChannel()) && id == ctx.qosStreamId()) ||
-            (channel.equals(ctx.metadataChannel()) && id == ctx.metadataStreamId()))
-        {
-            return false;
-        }
-        for (final ConsumerSession session : sessions)
-        {
-            if ((session.descriptorStreamId == id && channel.equals(session.descriptorChannel)) ||
-                (session.controlStreamId == id && channel.equals(session.controlChannel)))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void sendControlResponse(final int consumerId, final ResponseCode code, final String message)
-    {
-        LOG.warn("stream={} epoch={} consumer={} {}: {}", Integer.toUnsignedString(streamId), epoch,
-            Integer.toUnsignedString(consumerId), code, message);
-        final int length = encoder.controlResponse(consumerId & 0xFFFF_FFFFL, code, message);
-        offer(controlPublication, length);
-    }
-
-    private void onQosConsumer(final QosConsumerDecoder qos)
-    {
-        if ((int)qos.streamId() != streamId)
-        {
-            return;
-        }
-        final ConsumerSession session = sessionsById.get((int)qos.consumerId());
-        if (session != null)
-        {
-            session.lastSeenNs = clock.nanoTime();
-        }
-    }
-
     private void warnDrop(final int length)
     {
         if (shouldWarn())
@@ -877,13 +630,16 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         @Override
         public void onConsumerHello(final ConsumerHelloDecoder decoder, final int source)
         {
-            TensorPoolProducer.this.onConsumerHello(decoder);
+            if (consumers.onConsumerHello(decoder, epoch))
+            {
+                progress.recomputePolicy();
+            }
         }
 
         @Override
         public void onQosConsumer(final QosConsumerDecoder decoder, final int source)
         {
-            TensorPoolProducer.this.onQosConsumer(decoder);
+            consumers.onQosConsumer(decoder);
         }
     }
 
@@ -999,13 +755,13 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     /** Consumers currently known from {@code ConsumerHello}. */
     public int consumerCount()
     {
-        return sessions.size();
+        return consumers.count();
     }
 
     /** Consumers forgotten (and their per-consumer streams closed) after going stale. */
     public long consumersClosedStale()
     {
-        return consumersClosedStale;
+        return consumers.closedStale();
     }
 
     /** Consumers that announced {@code supports_progress}. */
