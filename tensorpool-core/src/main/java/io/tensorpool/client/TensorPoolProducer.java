@@ -6,7 +6,6 @@ import io.aeron.Subscription;
 import io.tensorpool.codecs.wire.ConsumerHelloDecoder;
 import io.tensorpool.codecs.wire.Dtype;
 import io.tensorpool.codecs.wire.QosConsumerDecoder;
-import io.tensorpool.control.MetaBlobChecksum;
 import io.tensorpool.control.SharedPublications;
 import io.tensorpool.control.WireMessageEncoder;
 import io.tensorpool.control.WireMessageListener;
@@ -23,7 +22,6 @@ import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -83,6 +81,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private final WireMessageEncoder encoder = new WireMessageEncoder();
     private final FrameClaim offerClaim = new FrameClaim();
     private final ConsumerSessions consumers;
+    private final MetadataPublisher metadata;
     private final DescriptorPublisher descriptors;
     private final ProgressThrottle progress;
 
@@ -95,9 +94,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private boolean closed;
 
     private long metaVersion = 1;
-    private final List<String> metaKeys = new ArrayList<>();
-    private final List<String> metaFormats = new ArrayList<>();
-    private final List<byte[]> metaValues = new ArrayList<>();
 
     private long nextAnnounceNs;
     private long nextQosNs;
@@ -105,8 +101,6 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private long nextSessionCheckNs;
 
     private long framesPublished;
-    private long metaBlobsPublished;
-    private long metaBlobsFailed;
     private long framesDropped;
     private long framesInvalid;
     private long bytesPublished;
@@ -134,6 +128,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             this.descriptorPublication = pubs.publication(context.descriptorChannel(), context.descriptorStreamId());
             this.qosPublication = pubs.publication(context.qosChannel(), context.qosStreamId());
             this.metadataPublication = pubs.publication(context.metadataChannel(), context.metadataStreamId());
+            this.metadata = new MetadataPublisher(context, clock, streamId, producerId, encoder, metadataPublication);
             this.consumers = new ConsumerSessions(context, clock, streamId, encoder, controlPublication);
             this.descriptors = new DescriptorPublisher(
                 encoder, clock, streamId, descriptorPublication, consumers.list());
@@ -145,7 +140,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             addPoller(aeron, byEndpoint, listener, context.controlChannel(), context.controlStreamId(), "control");
             addPoller(aeron, byEndpoint, listener, context.qosChannel(), context.qosStreamId(), "qos");
 
-            rebuildMetadata(context.metadataAttributes());
+            metadata.attributes(context.metadataAttributes());
             regionSource.open(context);
             final long nowNs = clock.nanoTime();
             nextAnnounceNs = nowNs;
@@ -328,9 +323,9 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
      */
     public long updateMetadata(final List<MetadataAttribute> attributes)
     {
-        rebuildMetadata(attributes);
+        metadata.attributes(attributes);
         metaVersion = (metaVersion + 1) & 0xFFFF_FFFFL;
-        publishMetadata(clock.nanoTime());
+        metadata.publish(clock.nanoTime(), epoch, metaVersion);
         return metaVersion;
     }
 
@@ -356,61 +351,19 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         {
             return false;
         }
-        final long checksum = MetaBlobChecksum.crc32c(blob, offset, length);
-        final long deadlineNs = clock.nanoTime() + ctx.metaBlobSendTimeoutNs();
-        if (!offerUntil(encoder.metaBlobAnnounce(streamId, metaVersion, blobType, length, checksum), deadlineNs))
-        {
-            metaBlobsFailed++;
-            return false;
-        }
-        for (int sent = 0; sent < length; )
-        {
-            final int chunk = Math.min(META_BLOB_CHUNK_MAX, length - sent);
-            if (!offerUntil(encoder.metaBlobChunk(streamId, metaVersion, sent, blob, offset + sent, chunk),
-                deadlineNs))
-            {
-                metaBlobsFailed++;
-                return false;
-            }
-            sent += chunk;
-        }
-        if (!offerUntil(encoder.metaBlobComplete(streamId, metaVersion, checksum), deadlineNs))
-        {
-            metaBlobsFailed++;
-            return false;
-        }
-        metaBlobsPublished++;
-        return true;
-    }
-
-    private boolean offerUntil(final int length, final long deadlineNs)
-    {
-        while (true)
-        {
-            final long result = offer(metadataPublication, length);
-            if (result > 0)
-            {
-                return true;
-            }
-            if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION ||
-                clock.nanoTime() - deadlineNs > 0)
-            {
-                return false;
-            }
-            Thread.onSpinWait();
-        }
+        return metadata.publishBlob(metaVersion, blobType, blob, offset, length);
     }
 
     /** Meta blobs published completely. */
     public long metaBlobsPublished()
     {
-        return metaBlobsPublished;
+        return metadata.blobsPublished();
     }
 
     /** Meta blobs not published completely (back-pressure past the timeout, nobody subscribed, closed). */
     public long metaBlobsFailed()
     {
-        return metaBlobsFailed;
+        return metadata.blobsFailed();
     }
 
     /**
@@ -478,13 +431,13 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             // current_seq: the last published frame (0 before the first)
             final int length = encoder.qosProducer(streamId, producerId, epoch, seq == 0 ? 0 : seq - 1,
                 WireMessageEncoder.NULL_U32);
-            offer(qosPublication, length);
+            EncodedOffer.offer(qosPublication, encoder, length);
             work++;
         }
         if (nowNs - nextMetadataNs >= 0)
         {
             nextMetadataNs = nowNs + ctx.metadataPeriodNs();
-            publishMetadata(nowNs);
+            metadata.publish(nowNs, epoch, metaVersion);
             work++;
         }
         if (nowNs - nextSessionCheckNs >= 0)
@@ -559,49 +512,8 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             return 0;
         }
         final int length = encoder.shmPoolAnnounce(layout, producerId, nowNs);
-        offer(controlPublication, length);
+        EncodedOffer.offer(controlPublication, encoder, length);
         return 1;
-    }
-
-    private long offer(final Publication publication, final int length)
-    {
-        return EncodedOffer.offer(publication, encoder, length);
-    }
-
-    private void rebuildMetadata(final List<MetadataAttribute> attributes)
-    {
-        metaKeys.clear();
-        metaFormats.clear();
-        metaValues.clear();
-        for (final MetadataAttribute attribute : attributes)
-        {
-            addAttribute(attribute);
-        }
-        for (final String tag : ctx.tags())
-        {
-            addAttribute(MetadataAttribute.text(MetadataAttribute.TAG_KEY, tag));
-        }
-        if (ctx.dataSourceId() >= 0)
-        {
-            addAttribute(MetadataAttribute.text(MetadataAttribute.DATA_SOURCE_ID_KEY,
-                Long.toString(ctx.dataSourceId())));
-        }
-    }
-
-    private void addAttribute(final MetadataAttribute attribute)
-    {
-        metaKeys.add(attribute.key());
-        metaFormats.add(attribute.format());
-        metaValues.add(attribute.valueNoCopy());
-    }
-
-    private void publishMetadata(final long nowNs)
-    {
-        int length = encoder.dataSourceAnnounce(streamId, producerId, epoch, metaVersion, ctx.dataSourceName(),
-            ctx.dataSourceSummary());
-        offer(metadataPublication, length);
-        length = encoder.dataSourceMeta(streamId, metaVersion, nowNs, metaKeys, metaFormats, metaValues);
-        offer(metadataPublication, length);
     }
 
     private void warnDrop(final int length)
