@@ -74,12 +74,12 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private final ProducerRegionSource regionSource;
     private final SharedPublications publications;
     private final Publication controlPublication;
-    private final Publication descriptorPublication;
     private final Publication qosPublication;
-    private final Publication metadataPublication;
     private final List<WirePoller> pollers = new ArrayList<>();
     private final WireMessageEncoder encoder = new WireMessageEncoder();
     private final FrameClaim offerClaim = new FrameClaim();
+    // collaborators, one per concern; all share the encoder and run on this producer's thread. Final fields of final
+    // classes, so commit's calls into descriptors and progress inline like the private methods they replaced.
     private final ConsumerSessions consumers;
     private final MetadataPublisher metadata;
     private final DescriptorPublisher descriptors;
@@ -93,6 +93,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private boolean claimOpen;
     private boolean closed;
 
+    // stamped on every claim, so it lives here rather than in MetadataPublisher
     private long metaVersion = 1;
 
     private long nextAnnounceNs;
@@ -125,9 +126,11 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             pubs = new SharedPublications(aeron);
             this.publications = pubs;
             this.controlPublication = pubs.publication(context.controlChannel(), context.controlStreamId());
-            this.descriptorPublication = pubs.publication(context.descriptorChannel(), context.descriptorStreamId());
+            final Publication descriptorPublication =
+                pubs.publication(context.descriptorChannel(), context.descriptorStreamId());
             this.qosPublication = pubs.publication(context.qosChannel(), context.qosStreamId());
-            this.metadataPublication = pubs.publication(context.metadataChannel(), context.metadataStreamId());
+            final Publication metadataPublication =
+                pubs.publication(context.metadataChannel(), context.metadataStreamId());
             this.metadata = new MetadataPublisher(context, clock, streamId, producerId, encoder, metadataPublication);
             this.consumers = new ConsumerSessions(context, clock, streamId, encoder, controlPublication);
             this.descriptors = new DescriptorPublisher(
@@ -544,6 +547,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         {
             if (consumers.onConsumerHello(decoder, epoch))
             {
+                // the progress policy is aggregated over the sessions, so it follows every change to them
                 progress.recomputePolicy();
             }
         }
