@@ -78,8 +78,10 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private final List<WirePoller> pollers = new ArrayList<>();
     private final WireMessageEncoder encoder = new WireMessageEncoder();
     private final FrameClaim offerClaim = new FrameClaim();
-    // collaborators, one per concern; all share the encoder and run on this producer's thread. Final fields of final
-    // classes, so commit's calls into descriptors and progress inline like the private methods they replaced.
+    // collaborators, one per concern: consumer sessions (Wire §5, §10.1.2), data source metadata and blobs (§10.3),
+    // descriptor fan-out with its retry queue (§10.2.1), FrameProgress (§10.2.2). All share the encoder and run on
+    // this producer's thread. Final fields of final classes, so commit's calls into descriptors and progress inline
+    // like the private methods they replaced.
     private final ConsumerSessions consumers;
     private final MetadataPublisher metadata;
     private final DescriptorPublisher descriptors;
