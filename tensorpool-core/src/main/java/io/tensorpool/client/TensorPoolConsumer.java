@@ -109,13 +109,13 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(TensorPoolConsumer.class);
     private static final long WARN_INTERVAL_NS = 5_000_000_000L;
     private static final int CONTROL_FRAGMENT_LIMIT = 16;
-    private static final int METADATA_VERSIONS_KEPT = 16;
     private static final long NO_SEQ = -1;
 
     private final Context ctx;
     private final NanoClock clock;
     private final int streamId;
     private final MetaBlobAssembler metaBlobs;
+    private final MetadataTracker metadataTracker;
     private final int consumerId;
     private final Aeron aeron;
     private RegionPathPolicy pathPolicy;
@@ -173,11 +173,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long nextLivenessNs;
     private boolean closed;
 
-    private String dataSourceName = "";
-    private long announcedMetaVersion = -1;
-    private final LinkedHashMap<Long, DataSourceMetadata> metadataByVersion = new LinkedHashMap<>();
-    private long latestMetaVersion = -1;
-
     private long framesReceived;
     private long bytesReceived;
     private long dropsGap;
@@ -215,6 +210,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.streamId = context.streamId();
         this.metaBlobs = new MetaBlobAssembler(streamId, context.maxMetaBlobLength(),
             context.verifyMetaBlobChecksum(), context.metaBlobHandler());
+        this.metadataTracker = new MetadataTracker(streamId);
         this.consumerId = context.consumerId();
         this.aeron = context.aeron();
         SharedPublications pubs = null;
@@ -1245,91 +1241,25 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
 
     // ---------------------------------------------------------------- metadata
 
-    private void onDataSourceAnnounce(final DataSourceAnnounceDecoder announce)
-    {
-        if ((int)announce.streamId() != streamId)
-        {
-            return;
-        }
-        final long version = announce.metaVersion();
-        final String name = announce.name();
-        synchronized (metadataByVersion)
-        {
-            dataSourceName = name;
-            announcedMetaVersion = version;
-        }
-    }
-
-    private void onDataSourceMeta(final DataSourceMetaDecoder meta)
-    {
-        if ((int)meta.streamId() != streamId)
-        {
-            return;
-        }
-        final long version = meta.metaVersion();
-        synchronized (metadataByVersion)
-        {
-            if (metadataByVersion.containsKey(version))
-            {
-                latestMetaVersion = version;
-                return;
-            }
-        }
-        final List<MetadataAttribute> attributes = new ArrayList<>();
-        for (final DataSourceMetaDecoder.AttributesDecoder attribute : meta.attributes())
-        {
-            final String key = attribute.key();
-            final String format = attribute.format();
-            final byte[] value = new byte[attribute.valueLength()];
-            attribute.getValue(value, 0, value.length);
-            attributes.add(new MetadataAttribute(key, format, value));
-        }
-        synchronized (metadataByVersion)
-        {
-            metadataByVersion.put(version, new DataSourceMetadata(streamId, version, dataSourceName, attributes));
-            while (metadataByVersion.size() > METADATA_VERSIONS_KEPT)
-            {
-                metadataByVersion.remove(metadataByVersion.keySet().iterator().next());
-            }
-            latestMetaVersion = version;
-        }
-        LOG.info("stream={} meta_version={} metadata received: {} attributes", Integer.toUnsignedString(streamId),
-            version, attributes.size());
-    }
-
     /**
      * The metadata for {@code metaVersion} (as carried by {@link FrameView#metaVersion()}), or null if that version
      * was not received (the last 16 versions are kept). Thread-safe.
      */
     public DataSourceMetadata metadata(final long metaVersion)
     {
-        synchronized (metadataByVersion)
-        {
-            final DataSourceMetadata metadata = metadataByVersion.get(metaVersion);
-            if (metadata == null)
-            {
-                return null;
-            }
-            return metadata.name().equals(dataSourceName) ? metadata : metadata.withName(dataSourceName);
-        }
+        return metadataTracker.metadata(metaVersion);
     }
 
     /** The newest metadata received, or null. Thread-safe. */
     public DataSourceMetadata latestMetadata()
     {
-        synchronized (metadataByVersion)
-        {
-            return latestMetaVersion < 0 ? null : metadata(latestMetaVersion);
-        }
+        return metadataTracker.latestMetadata();
     }
 
     /** The data source name from the last {@code DataSourceAnnounce}, empty if none yet. Thread-safe. */
     public String dataSourceName()
     {
-        synchronized (metadataByVersion)
-        {
-            return dataSourceName;
-        }
+        return metadataTracker.dataSourceName();
     }
 
     // ---------------------------------------------------------------- close, logging
@@ -1399,7 +1329,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         @Override
         public void onDataSourceAnnounce(final DataSourceAnnounceDecoder decoder, final int source)
         {
-            TensorPoolConsumer.this.onDataSourceAnnounce(decoder);
+            metadataTracker.onDataSourceAnnounce(decoder);
         }
 
         @Override
@@ -1420,7 +1350,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         @Override
         public void onDataSourceMeta(final DataSourceMetaDecoder decoder, final int source)
         {
-            TensorPoolConsumer.this.onDataSourceMeta(decoder);
+            metadataTracker.onDataSourceMeta(decoder);
         }
 
         @Override
