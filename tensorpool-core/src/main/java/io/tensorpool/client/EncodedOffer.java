@@ -4,9 +4,10 @@ import io.aeron.Publication;
 import io.tensorpool.control.WireMessageEncoder;
 
 /**
- * The one way the producer's parts put a message on a publication: offer what the shared {@link WireMessageEncoder}
- * just encoded, retrying {@code ADMIN_ACTION} a few times as Aeron asks. Separate so that the descriptor, progress,
- * metadata and consumer-session paths agree on that policy without depending on the producer class.
+ * The one way the clients put a message on a publication: offer what the shared {@link WireMessageEncoder} just
+ * encoded, retrying {@code ADMIN_ACTION} a few times as Aeron asks. Separate so that the producer's descriptor,
+ * progress, metadata and consumer-session paths and the consumer's hello and QoS agree on that policy without
+ * depending on either client class.
  */
 final class EncodedOffer
 {

@@ -538,7 +538,8 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             nextQosNs = nowNs + ctx.qosPeriodNs();
             final int length = encoder.qosConsumer(streamId, consumerId, mappedEpoch,
                 lastSeqSeen == NO_SEQ ? 0 : lastSeqSeen, dropsGap, dropsLate, effectiveMode());
-            offer(qosPublication, length);
+            // hello and QoS are periodic: a lost one is resent, so the result is not checked
+            EncodedOffer.offer(qosPublication, encoder, length);
             work++;
         }
         if (nowNs - nextLivenessNs >= 0)
@@ -567,17 +568,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             ShmLayout.LAYOUT_VERSION, intervalUs, bytesDelta, WireMessageEncoder.NULL_U32,
             ctx.requestedDescriptorStreamId(), ctx.requestedControlStreamId(),
             ctx.requestedDescriptorChannel(), ctx.requestedControlChannel());
-        offer(controlPublication, length);
-    }
-
-    /** Offer the encoder's message, retrying ADMIN_ACTION; hello and QoS are periodic, so a lost one is resent. */
-    private void offer(final io.aeron.Publication publication, final int length)
-    {
-        long result = publication.offer(encoder.buffer(), 0, length);
-        for (int retries = 0; result == io.aeron.Publication.ADMIN_ACTION && retries < 3; retries++)
-        {
-            result = publication.offer(encoder.buffer(), 0, length);
-        }
+        EncodedOffer.offer(controlPublication, encoder, length);
     }
 
     /** Wire §15.14: stale activity or a changed superblock unmaps; the next fresh announce maps again. */
