@@ -116,6 +116,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final int streamId;
     private final MetaBlobAssembler metaBlobs;
     private final MetadataTracker metadataTracker;
+    private final ProgressReceiver progressReceiver;
     private final int consumerId;
     private final Aeron aeron;
     private RegionPathPolicy pathPolicy;
@@ -152,8 +153,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long lastDeliveredSeq = NO_SEQ;
     private long resyncTargetSeq = NO_SEQ;
     private long lastDeliveryNs = Long.MIN_VALUE;
-    private long progressFrameId = NO_SEQ;
-    private long progressLastBytes;
 
     private WirePoller consumerDescriptorPoller;
     private WirePoller consumerControlPoller;
@@ -195,8 +194,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long announcesStale;
     private long announcesBeforeJoin;
     private long announcesOlderEpoch;
-    private long progressDelivered;
-    private long progressDropped;
     private long lastWarnNs = Long.MIN_VALUE;
     private long controlResponses;
     private volatile String lastControlResponse = "";
@@ -211,6 +208,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.metaBlobs = new MetaBlobAssembler(streamId, context.maxMetaBlobLength(),
             context.verifyMetaBlobChecksum(), context.metaBlobHandler());
         this.metadataTracker = new MetadataTracker(streamId);
+        this.progressReceiver = new ProgressReceiver(context, streamId);
         this.consumerId = context.consumerId();
         this.aeron = context.aeron();
         SharedPublications pubs = null;
@@ -746,54 +744,13 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
 
     private void onFrameProgress(final FrameProgressDecoder progress, final int source)
     {
-        if ((int)progress.streamId() != streamId || !ctx.supportsProgress() || ctx.progressHandler() == null)
-        {
-            return;
-        }
+        // the shared stream's hints are duplicates once this consumer's own control stream is live
         if ((source & SOURCE_CONSUMER_CONTROL) == 0 && consumerControlActive)
         {
             return;
         }
-        if (state != State.MAPPED || progress.epoch() != mappedEpoch)
-        {
-            progressDropped++;
-            return;
-        }
-        final long frameId = progress.frameId();
-        final long headerIndex = progress.headerIndex();
-        final long filled = progress.payloadBytesFilled();
-        final int stateRaw = progress.stateRaw();
-        if (headerIndex != (frameId & ringMask) || filled < 0 || filled > (regions.maxStride() & 0xFFFF_FFFFL) ||
-            stateRaw < 1 || stateRaw > 3)
-        {
-            progressDropped++;
-            return;
-        }
-        if (frameId == progressFrameId)
-        {
-            if (filled < progressLastBytes)
-            {
-                // Wire §10.2.2: regression within a frame
-                progressDropped++;
-                return;
-            }
-        }
-        else if (progressFrameId != NO_SEQ && frameId < progressFrameId)
-        {
-            progressDropped++;
-            return;
-        }
-        progressFrameId = frameId;
-        progressLastBytes = filled;
-        progressDelivered++;
-        try
-        {
-            ctx.progressHandler().onProgress(streamId, mappedEpoch, frameId, (int)headerIndex, filled, stateRaw);
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new FrameHandlerException(ex);
-        }
+        final boolean mapped = state == State.MAPPED;
+        progressReceiver.onFrameProgress(progress, mapped, mappedEpoch, ringMask, mapped ? regions.maxStride() : 0);
     }
 
     // ---------------------------------------------------------------- announces and mapping
@@ -942,7 +899,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
         state = State.MAPPED;
         resyncTargetSeq = NO_SEQ;
-        progressFrameId = NO_SEQ;
+        progressReceiver.reset();
         if (sameEpoch)
         {
             // remapped the same epoch (e.g. after a liveness timeout): same frames, keep seq tracking and catch up
@@ -1574,12 +1531,12 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
 
     public long progressDelivered()
     {
-        return progressDelivered;
+        return progressReceiver.delivered();
     }
 
     public long progressDropped()
     {
-        return progressDropped;
+        return progressReceiver.dropped();
     }
 
     /** The highest descriptor seq seen in the mapped epoch, -1 if none. */
