@@ -117,6 +117,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final MetaBlobAssembler metaBlobs;
     private final MetadataTracker metadataTracker;
     private final ProgressReceiver progressReceiver;
+    private final ConsumerAssignment assignment;
     private final int consumerId;
     private final Aeron aeron;
     private RegionPathPolicy pathPolicy;
@@ -141,9 +142,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long[] replayScratch = new long[0];
     private boolean replayPending;
     private long replayAfterSeq = NO_SEQ;
-    private String fallbackUri = "";
-    private PayloadFallback fallbackKind = PayloadFallback.NONE;
-    private long fallbackUnsupported;
 
     private FrameHandler handler;
     private int deliverBudget;
@@ -154,17 +152,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long resyncTargetSeq = NO_SEQ;
     private long lastDeliveryNs = Long.MIN_VALUE;
 
-    private WirePoller consumerDescriptorPoller;
-    private WirePoller consumerControlPoller;
-    private boolean consumerDescriptorActive;
-    private boolean consumerControlActive;
-    private boolean descriptorRequestDeclined;
-    private Mode assignedMode;
-    private String pendingDescriptorChannel = "";
-    private int pendingDescriptorStreamId;
-    private String pendingControlChannel = "";
-    private int pendingControlStreamId;
-    private boolean assignmentPending;
     private volatile boolean joinedImage;
 
     private long nextHelloNs;
@@ -211,6 +198,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.progressReceiver = new ProgressReceiver(context, streamId);
         this.consumerId = context.consumerId();
         this.aeron = context.aeron();
+        this.assignment = new ConsumerAssignment(context, aeron, streamId, consumerId, pollers, listener);
         SharedPublications pubs = null;
         DriverClient driver = null;
         try
@@ -507,24 +495,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 work += poller.poll(CONTROL_FRAGMENT_LIMIT);
             }
         }
-        if (assignmentPending)
-        {
-            applyAssignment();
-            work++;
-        }
-        if (consumerDescriptorPoller != null && !consumerDescriptorActive &&
-            consumerDescriptorPoller.subscription().isConnected())
-        {
-            consumerDescriptorActive = true;
-            LOG.info("stream={} consumer={} switched to per-consumer descriptor stream {}",
-                Integer.toUnsignedString(streamId), Integer.toUnsignedString(consumerId),
-                consumerDescriptorPoller.name());
-        }
-        if (consumerControlPoller != null && !consumerControlActive &&
-            consumerControlPoller.subscription().isConnected())
-        {
-            consumerControlActive = true;
-        }
+        work += assignment.doWork();
         if (nowNs - nextHelloNs >= 0)
         {
             nextHelloNs = nowNs + ctx.helloPeriodNs();
@@ -535,7 +506,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             nextQosNs = nowNs + ctx.qosPeriodNs();
             final int length = encoder.qosConsumer(streamId, consumerId, mappedEpoch,
-                lastSeqSeen == NO_SEQ ? 0 : lastSeqSeen, dropsGap, dropsLate, effectiveMode());
+                lastSeqSeen == NO_SEQ ? 0 : lastSeqSeen, dropsGap, dropsLate, assignment.mode());
             // hello and QoS are periodic: a lost one is resent, so the result is not checked
             EncodedOffer.offer(qosPublication, encoder, length);
             work++;
@@ -546,15 +517,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             work += checkLiveness(nowNs);
         }
         return work;
-    }
-
-    private Mode effectiveMode()
-    {
-        if (assignedMode != null)
-        {
-            return assignedMode;
-        }
-        return ctx.mode() == ConsumerMode.RATE_LIMITED ? Mode.RATE_LIMITED : Mode.STREAM;
     }
 
     private void sendHello()
@@ -620,7 +582,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             return;
         }
-        if ((source & SOURCE_CONSUMER_DESCRIPTOR) == 0 && consumerDescriptorActive)
+        if ((source & SOURCE_CONSUMER_DESCRIPTOR) == 0 && assignment.descriptorActive())
         {
             return;
         }
@@ -642,7 +604,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 duplicates++;
                 return;
             }
-            final boolean capped = consumerDescriptorActive && effectiveMode() == Mode.RATE_LIMITED;
+            final boolean capped = assignment.descriptorActive() && assignment.mode() == Mode.RATE_LIMITED;
             if (seq > lastSeqSeen + 1 && !capped)
             {
                 dropsGap += seq - lastSeqSeen - 1;
@@ -658,7 +620,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             }
             resyncTargetSeq = NO_SEQ;
         }
-        if (ctx.mode() == ConsumerMode.RATE_LIMITED && !consumerDescriptorActive && ctx.maxRateHz() > 0)
+        if (ctx.mode() == ConsumerMode.RATE_LIMITED && !assignment.descriptorActive() && ctx.maxRateHz() > 0)
         {
             // declined or not requested: drop locally to honour max_rate_hz (Wire §11)
             final long nowNs = clock.nanoTime();
@@ -745,7 +707,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private void onFrameProgress(final FrameProgressDecoder progress, final int source)
     {
         // the shared stream's hints are duplicates once this consumer's own control stream is live
-        if ((source & SOURCE_CONSUMER_CONTROL) == 0 && consumerControlActive)
+        if ((source & SOURCE_CONSUMER_CONTROL) == 0 && assignment.controlActive())
         {
             return;
         }
@@ -1060,130 +1022,18 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
 
     private void onConsumerConfig(final ConsumerConfigDecoder config)
     {
-        if ((int)config.streamId() != streamId || (int)config.consumerId() != consumerId)
+        // Wire §15.12: FALLBACK is a mapping state, so the consumer makes the transition the assignment asks for
+        final int transition = assignment.onConsumerConfig(config, state == State.FALLBACK);
+        if (transition == ConsumerAssignment.ENTER_FALLBACK)
         {
-            return;
+            unmap();
+            state = State.FALLBACK;
+            assignment.fallbackEntered();
         }
-        final boolean useShm = config.useShmRaw() == 1;
-        final Mode mode = config.mode();
-        final int descriptorId = (int)config.descriptorStreamId();
-        final int controlId = (int)config.controlStreamId();
-        final String fallback = config.payloadFallbackUri();
-        final String descriptorChannel = config.descriptorChannel();
-        final String controlChannel = config.controlChannel();
-        assignedMode = mode == Mode.NULL_VAL ? null : mode;
-
-        if (!useShm)
-        {
-            if (state != State.FALLBACK)
-            {
-                final PayloadFallback kind = PayloadFallback.of(fallback);
-                if (kind == PayloadFallback.UNSUPPORTED)
-                {
-                    fallbackUnsupported++;
-                }
-                LOG.warn("stream={} consumer={} told not to use SHM: fallback uri '{}' ({}): no frames from shared " +
-                    "memory until SHM is allowed again", Integer.toUnsignedString(streamId),
-                    Integer.toUnsignedString(consumerId), fallback, kind);
-                unmap();
-                state = State.FALLBACK;
-                fallbackUri = fallback;
-                fallbackKind = kind;
-                final FallbackListener listener = ctx.fallbackListener();
-                if (listener != null)
-                {
-                    listener.onFallback(streamId, fallback, kind);
-                }
-            }
-            return;
-        }
-        if (state == State.FALLBACK)
+        else if (transition == ConsumerAssignment.LEAVE_FALLBACK)
         {
             state = State.UNMAPPED;
-            fallbackUri = "";
-            fallbackKind = PayloadFallback.NONE;
-            final FallbackListener listener = ctx.fallbackListener();
-            if (listener != null)
-            {
-                listener.onShmAllowed(streamId);
-            }
-        }
-
-        // subscriptions change only between polls (this runs inside a poller's callback)
-        pendingDescriptorChannel = descriptorChannel;
-        pendingDescriptorStreamId = descriptorId;
-        pendingControlChannel = controlChannel;
-        pendingControlStreamId = controlId;
-        assignmentPending = true;
-    }
-
-    /** Apply the last {@code ConsumerConfig} assignment: per-consumer subscriptions added, kept or closed. */
-    private void applyAssignment()
-    {
-        assignmentPending = false;
-        final String descriptorChannel = pendingDescriptorChannel;
-        final int descriptorId = pendingDescriptorStreamId;
-        final String controlChannel = pendingControlChannel;
-        final int controlId = pendingControlStreamId;
-        if (!descriptorChannel.isEmpty() && descriptorId != 0)
-        {
-            if (consumerDescriptorPoller == null ||
-                !consumerDescriptorPoller.name().endsWith(" " + descriptorChannel + "/" + descriptorId))
-            {
-                closeConsumerDescriptor();
-                final Subscription subscription = aeron.addSubscription(descriptorChannel, descriptorId);
-                consumerDescriptorPoller = new WirePoller(subscription, listener, SOURCE_CONSUMER_DESCRIPTOR,
-                    "consumer-descriptor " + descriptorChannel + "/" + descriptorId, true);
-                pollers.add(0, consumerDescriptorPoller);
-            }
-            descriptorRequestDeclined = false;
-        }
-        else
-        {
-            if (consumerDescriptorPoller != null)
-            {
-                closeConsumerDescriptor();
-            }
-            descriptorRequestDeclined = !ctx.requestedDescriptorChannel().isEmpty();
-        }
-
-        if (!controlChannel.isEmpty() && controlId != 0)
-        {
-            if (consumerControlPoller == null ||
-                !consumerControlPoller.name().endsWith(" " + controlChannel + "/" + controlId))
-            {
-                closeConsumerControl();
-                final Subscription subscription = aeron.addSubscription(controlChannel, controlId);
-                consumerControlPoller = new WirePoller(subscription, listener, SOURCE_CONSUMER_CONTROL,
-                    "consumer-control " + controlChannel + "/" + controlId, true);
-                pollers.add(consumerControlPoller);
-            }
-        }
-        else if (consumerControlPoller != null)
-        {
-            closeConsumerControl();
-        }
-    }
-
-    private void closeConsumerDescriptor()
-    {
-        if (consumerDescriptorPoller != null)
-        {
-            pollers.remove(consumerDescriptorPoller);
-            CloseHelper.quietClose(consumerDescriptorPoller);
-            consumerDescriptorPoller = null;
-            consumerDescriptorActive = false;
-        }
-    }
-
-    private void closeConsumerControl()
-    {
-        if (consumerControlPoller != null)
-        {
-            pollers.remove(consumerControlPoller);
-            CloseHelper.quietClose(consumerControlPoller);
-            consumerControlPoller = null;
-            consumerControlActive = false;
+            assignment.shmAllowed();
         }
     }
 
@@ -1352,37 +1202,37 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     /** True once a per-consumer descriptor stream is assigned and connected. */
     public boolean usingConsumerDescriptorStream()
     {
-        return consumerDescriptorActive;
+        return assignment.descriptorActive();
     }
 
     /** True once a per-consumer control stream is assigned and connected. */
     public boolean usingConsumerControlStream()
     {
-        return consumerControlActive;
+        return assignment.controlActive();
     }
 
     /** True if the producer declined the requested per-consumer descriptor stream (empty channel, id 0). */
     public boolean descriptorRequestDeclined()
     {
-        return descriptorRequestDeclined;
+        return assignment.descriptorRequestDeclined();
     }
 
     /** {@code payload_fallback_uri} from a {@code ConsumerConfig} with {@code use_shm = false}, else empty. */
     public String fallbackUri()
     {
-        return fallbackUri;
+        return assignment.fallbackUri();
     }
 
     /** What {@link #fallbackUri()} names; {@link PayloadFallback#NONE} outside FALLBACK. */
     public PayloadFallback fallbackKind()
     {
-        return fallbackKind;
+        return assignment.fallbackKind();
     }
 
     /** FALLBACK entries whose URI had an undefined scheme or did not parse (Wire §10.1.3). */
     public long fallbackUnsupported()
     {
-        return fallbackUnsupported;
+        return assignment.fallbackUnsupported();
     }
 
     /** {@code ControlResponse} messages addressed to this consumer (correlation id = consumer id). */
