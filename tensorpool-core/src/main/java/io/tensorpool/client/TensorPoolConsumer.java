@@ -22,20 +22,16 @@ import io.tensorpool.control.SharedPublications;
 import io.tensorpool.control.WireMessageEncoder;
 import io.tensorpool.control.WireMessageListener;
 import io.tensorpool.control.WirePoller;
-import io.tensorpool.driver.ShmDriverConfiguration;
 import io.tensorpool.driver.client.DriverAttachment;
 import io.tensorpool.driver.client.DriverClient;
 import io.tensorpool.driver.client.DriverClientListener;
 import io.tensorpool.driver.client.LeaseState;
 import io.tensorpool.shm.FrameView;
-import io.tensorpool.shm.MappedRegion;
 import io.tensorpool.shm.PoolDescriptor;
-import io.tensorpool.shm.RegionPathPolicy;
 import io.tensorpool.shm.ShmLayout;
 import io.tensorpool.shm.ShmValidationException;
 import io.tensorpool.shm.SlotReader;
 import io.tensorpool.shm.StreamLayout;
-import io.tensorpool.shm.StreamRegionFiles;
 import io.tensorpool.shm.StreamRegions;
 import io.tensorpool.shm.Superblock;
 import org.agrona.CloseHelper;
@@ -46,15 +42,11 @@ import org.agrona.concurrent.SystemEpochNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -118,9 +110,9 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final MetadataTracker metadataTracker;
     private final ProgressReceiver progressReceiver;
     private final ConsumerAssignment assignment;
+    private final MappedRegionFiles regionFiles;
     private final int consumerId;
     private final Aeron aeron;
-    private RegionPathPolicy pathPolicy;
     private final DriverClient driverClient;
     private final SharedPublications publications;
     private final io.aeron.Publication controlPublication;
@@ -173,10 +165,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long epochChanges;
     private long remaps;
     private long regionFaults;
-    /** Identity (file key) and mapped size of every region file, to notice truncation or replacement (see poll). */
-    private Path[] mappedFiles = new Path[0];
-    private Object[] mappedFileKeys = new Object[0];
-    private long[] mappedFileSizes = new long[0];
     private long mapFailures;
     private long announcesStale;
     private long announcesBeforeJoin;
@@ -199,6 +187,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.consumerId = context.consumerId();
         this.aeron = context.aeron();
         this.assignment = new ConsumerAssignment(context, aeron, streamId, consumerId, pollers, listener);
+        this.regionFiles = new MappedRegionFiles(context, context.useDriver());
         SharedPublications pubs = null;
         DriverClient driver = null;
         try
@@ -538,7 +527,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             return 0;
         }
-        if (!regionFilesIntact())
+        if (!regionFiles.intact())
         {
             LOG.warn("stream={} epoch={} a region file was truncated, replaced or removed: unmapping",
                 Integer.toUnsignedString(streamId), mappedEpoch);
@@ -831,11 +820,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         final StreamRegions mapped;
         try
         {
-            if (pathPolicy == null)
-            {
-                pathPolicy = driverClient != null ? driverPathPolicy() : new RegionPathPolicy(ctx.allowedBaseDirs());
-            }
-            mapped = StreamRegionFiles.map(layout, pathPolicy, false);
+            mapped = regionFiles.map(layout);
         }
         catch (final ShmValidationException | IllegalArgumentException ex)
         {
@@ -851,7 +836,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         regions = mapped;
         mappedLayout = layout;
         reader = new SlotReader(mapped);
-        recordRegionFiles(mapped);
         mappedEpoch = layout.epoch();
         epochFloor = mappedEpoch;
         ringMask = layout.headerNslots() - 1;
@@ -880,23 +864,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             mappedEpoch, layout.headerNslots(), layout.pools().size(), layout.headerRegionUri());
     }
 
-    /** Allowed base dirs that exist now, plus the driver's default base dir (driver mode only). */
-    private RegionPathPolicy driverPathPolicy()
-    {
-        final List<Path> existing = new ArrayList<>();
-        final LinkedHashSet<Path> candidates = new LinkedHashSet<>(
-            ctx.allowedBaseDirs());
-        candidates.add(ShmDriverConfiguration.defaultShmBaseDir());
-        for (final Path dir : candidates)
-        {
-            if (Files.isDirectory(dir))
-            {
-                existing.add(dir);
-            }
-        }
-        return new RegionPathPolicy(existing);
-    }
-
     /** Driver Model consumer: the lease decides what is mapped (Driver §4.9, §4.12.3). */
     private final class DriverLeaseListener implements DriverClientListener
     {
@@ -917,7 +884,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 unmap();
                 remaps++;
             }
-            pathPolicy = null;
+            regionFiles.newLease();
             map(attachment.layout(), remap);
         }
 
@@ -956,61 +923,9 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         }
     }
 
-    private void recordRegionFiles(final StreamRegions mapped)
-    {
-        final int count = 1 + mapped.poolCount();
-        mappedFiles = new Path[count];
-        mappedFileKeys = new Object[count];
-        mappedFileSizes = new long[count];
-        for (int i = 0; i < count; i++)
-        {
-            final MappedRegion region = i == 0 ? mapped.headerRing().region() :
-                mapped.pool(i - 1).region();
-            mappedFiles[i] = region.path();
-            mappedFileSizes[i] = region.spec().fileSize();
-            mappedFileKeys[i] = fileKey(region.path());
-        }
-    }
-
-    /** Checked at the liveness period: each mapped file is still the same inode and at least as large as mapped. */
-    private boolean regionFilesIntact()
-    {
-        for (int i = 0; i < mappedFiles.length; i++)
-        {
-            try
-            {
-                final BasicFileAttributes attrs = Files.readAttributes(
-                    mappedFiles[i], BasicFileAttributes.class);
-                if (attrs.size() < mappedFileSizes[i] ||
-                    (mappedFileKeys[i] != null && !mappedFileKeys[i].equals(attrs.fileKey())))
-                {
-                    return false;
-                }
-            }
-            catch (final IOException ex)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Object fileKey(final Path path)
-    {
-        try
-        {
-            return Files.readAttributes(path, BasicFileAttributes.class)
-                .fileKey();
-        }
-        catch (final IOException ex)
-        {
-            return null;
-        }
-    }
-
     private void unmap()
     {
-        mappedFiles = new Path[0];
+        regionFiles.forget();
         final StreamRegions toClose = regions;
         regions = null;
         reader = null;
