@@ -1,11 +1,9 @@
 package io.tensorpool.client;
 
 import io.aeron.Aeron;
-import io.aeron.Image;
 import io.aeron.Subscription;
 import io.tensorpool.codecs.driver.PublishMode;
 import io.tensorpool.codecs.driver.Role;
-import io.tensorpool.codecs.wire.ClockDomain;
 import io.tensorpool.codecs.wire.ConsumerConfigDecoder;
 import io.tensorpool.codecs.wire.ControlResponseDecoder;
 import io.tensorpool.codecs.wire.ResponseCode;
@@ -111,6 +109,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final ProgressReceiver progressReceiver;
     private final ConsumerAssignment assignment;
     private final MappedRegionFiles regionFiles;
+    private final AnnounceFreshness announceFreshness;
     private final int consumerId;
     private final Aeron aeron;
     private final DriverClient driverClient;
@@ -122,7 +121,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final WireMessageEncoder encoder = new WireMessageEncoder();
     private final FrameView view = new FrameView();
     private final Subscription controlSubscription;
-    private volatile long joinTimeNs;
 
     private State state = State.UNMAPPED;
     private StreamRegions regions;
@@ -144,7 +142,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long resyncTargetSeq = NO_SEQ;
     private long lastDeliveryNs = Long.MIN_VALUE;
 
-    private volatile boolean joinedImage;
 
     private long nextHelloNs;
     private long nextQosNs;
@@ -166,8 +163,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long remaps;
     private long regionFaults;
     private long mapFailures;
-    private long announcesStale;
-    private long announcesBeforeJoin;
     private long announcesOlderEpoch;
     private long lastWarnNs = Long.MIN_VALUE;
     private long controlResponses;
@@ -188,12 +183,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.aeron = context.aeron();
         this.assignment = new ConsumerAssignment(context, aeron, streamId, consumerId, pollers, listener);
         this.regionFiles = new MappedRegionFiles(context, context.useDriver());
+        this.announceFreshness = new AnnounceFreshness(context, clock);
         SharedPublications pubs = null;
         DriverClient driver = null;
         try
         {
-            // the region path policy is built at map time: base directories may be created later by a producer or
-            // the driver (on first attach)
             pubs = new SharedPublications(aeron);
             this.publications = pubs;
             this.controlPublication = pubs.publication(context.controlChannel(), context.controlStreamId());
@@ -205,14 +199,14 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             addRole(roles, endpoints, context.descriptorChannel(), context.descriptorStreamId(), SOURCE_DESCRIPTOR);
             addRole(roles, endpoints, context.metadataChannel(), context.metadataStreamId(), SOURCE_METADATA);
             Subscription control = null;
-            joinTimeNs = clock.nanoTime();
+            announceFreshness.subscribing();
             for (final Map.Entry<String, Integer> entry : roles.entrySet())
             {
                 final String[] endpoint = endpoints.get(entry.getKey());
                 final int id = Integer.parseInt(endpoint[1]);
                 final int source = entry.getValue();
                 final Subscription subscription = (source & SOURCE_CONTROL) != 0 ?
-                    aeron.addSubscription(endpoint[0], id, this::onControlImageAvailable, image -> {}) :
+                    aeron.addSubscription(endpoint[0], id, announceFreshness, image -> {}) :
                     aeron.addSubscription(endpoint[0], id);
                 if ((source & SOURCE_CONTROL) != 0)
                 {
@@ -293,17 +287,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             sb.append("consumer-control+");
         }
         return sb.length() == 0 ? "none" : sb.substring(0, sb.length() - 1);
-    }
-
-    private void onControlImageAvailable(final Image image)
-    {
-        // Wire §10.1.1: join time is when the subscription image becomes available; kept from the first image only
-        final long now = clock.nanoTime();
-        if (joinTimeNs < now && !joinedImage)
-        {
-            joinedImage = true;
-            joinTimeNs = now;
-        }
     }
 
     // ---------------------------------------------------------------- polling
@@ -716,32 +699,13 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         final long timestampNs = announce.announceTimestampNs();
         final short domain = announce.announceClockDomainRaw();
         final long epoch = announce.epoch();
-        if (domain == ClockDomain.MONOTONIC.value())
+        final int freshness = announceFreshness.check(timestampNs, domain, nowNs);
+        if (freshness != AnnounceFreshness.FRESH)
         {
-            if (nowNs - timestampNs > ctx.announceFreshnessWindowNs())
+            if (freshness == AnnounceFreshness.UNKNOWN_CLOCK_DOMAIN)
             {
-                announcesStale++;
-                return;
+                warn("announce with unknown clock domain", epoch, domain);
             }
-            if (timestampNs < joinTimeNs)
-            {
-                // Wire §10.1.1: fresh but from before we joined (e.g. replayed from a log); ignore
-                announcesBeforeJoin++;
-                return;
-            }
-        }
-        else if (domain == ClockDomain.REALTIME_SYNCED.value())
-        {
-            if (ctx.epochNanoClock().nanoTime() - timestampNs > ctx.announceFreshnessWindowNs())
-            {
-                announcesStale++;
-                return;
-            }
-        }
-        else
-        {
-            announcesStale++;
-            warn("announce with unknown clock domain", epoch, domain);
             return;
         }
 
@@ -1165,7 +1129,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     /** Join time used for the Wire §10.1.1 rule (local monotonic ns). */
     public long joinTimeNs()
     {
-        return joinTimeNs;
+        return announceFreshness.joinTimeNs();
     }
 
     /** Frames delivered and still committed after the handler returned. */
@@ -1279,13 +1243,13 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     /** Announces ignored as older than the freshness window. */
     public long announcesStale()
     {
-        return announcesStale;
+        return announceFreshness.stale();
     }
 
     /** Announces ignored as timestamped before the consumer joined (MONOTONIC only). */
     public long announcesBeforeJoin()
     {
-        return announcesBeforeJoin;
+        return announceFreshness.beforeJoin();
     }
 
     /** Announces ignored because a higher epoch is mapped. */
