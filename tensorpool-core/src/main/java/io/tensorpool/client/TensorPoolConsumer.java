@@ -104,14 +104,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final Context ctx;
     private final NanoClock clock;
     private final int streamId;
-    private final MetaBlobAssembler metaBlobs;
-    private final MetadataTracker metadataTracker;
-    private final ProgressReceiver progressReceiver;
-    private final ConsumerAssignment assignment;
-    private final MappedRegionFiles regionFiles;
-    private final AnnounceFreshness announceFreshness;
     private final int consumerId;
-    private final Aeron aeron;
     private final DriverClient driverClient;
     private final SharedPublications publications;
     private final io.aeron.Publication controlPublication;
@@ -120,7 +113,17 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private final Listener listener = new Listener();
     private final WireMessageEncoder encoder = new WireMessageEncoder();
     private final FrameView view = new FrameView();
-    private final Subscription controlSubscription;
+    // collaborators, one per concern: announce timestamps (Wire §10.1.1), region files and path policy (§15.21a),
+    // ConsumerConfig and per-consumer streams (§10.1.3, §5), FrameProgress (§10.2.2), data source metadata and
+    // blobs (§10.3). All run on this consumer's thread (metadata is also read from others). Final fields of final
+    // classes, so the frame path's calls into the assignment inline like the fields they replaced. The mapping
+    // state machine and the frame path stay here.
+    private final AnnounceFreshness announceFreshness;
+    private final MappedRegionFiles regionFiles;
+    private final ConsumerAssignment assignment;
+    private final ProgressReceiver progressReceiver;
+    private final MetadataTracker metadataTracker;
+    private final MetaBlobAssembler metaBlobs;
 
     private State state = State.UNMAPPED;
     private StreamRegions regions;
@@ -141,7 +144,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long lastDeliveredSeq = NO_SEQ;
     private long resyncTargetSeq = NO_SEQ;
     private long lastDeliveryNs = Long.MIN_VALUE;
-
 
     private long nextHelloNs;
     private long nextQosNs;
@@ -180,7 +182,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.metadataTracker = new MetadataTracker(streamId);
         this.progressReceiver = new ProgressReceiver(context, streamId);
         this.consumerId = context.consumerId();
-        this.aeron = context.aeron();
+        final Aeron aeron = context.aeron();
         this.assignment = new ConsumerAssignment(context, aeron, streamId, consumerId, pollers, listener);
         this.regionFiles = new MappedRegionFiles(context, context.useDriver());
         this.announceFreshness = new AnnounceFreshness(context, clock);
@@ -198,7 +200,6 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
             addRole(roles, endpoints, context.controlChannel(), context.controlStreamId(), SOURCE_CONTROL);
             addRole(roles, endpoints, context.descriptorChannel(), context.descriptorStreamId(), SOURCE_DESCRIPTOR);
             addRole(roles, endpoints, context.metadataChannel(), context.metadataStreamId(), SOURCE_METADATA);
-            Subscription control = null;
             announceFreshness.subscribing();
             for (final Map.Entry<String, Integer> entry : roles.entrySet())
             {
@@ -208,14 +209,9 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 final Subscription subscription = (source & SOURCE_CONTROL) != 0 ?
                     aeron.addSubscription(endpoint[0], id, announceFreshness, image -> {}) :
                     aeron.addSubscription(endpoint[0], id);
-                if ((source & SOURCE_CONTROL) != 0)
-                {
-                    control = subscription;
-                }
                 pollers.add(new WirePoller(subscription, listener, source,
                     describeSource(source) + " " + endpoint[0] + "/" + id, true));
             }
-            this.controlSubscription = control;
             final long nowNs = clock.nanoTime();
             nextHelloNs = nowNs;
             nextQosNs = nowNs + context.qosPeriodNs();
