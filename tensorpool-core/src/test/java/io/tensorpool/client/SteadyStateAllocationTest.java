@@ -13,11 +13,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The hot paths allocate nothing per frame: publish and receive 20 000 frames in one thread and bound the bytes this
- * thread allocated. The only allowance is the periodic control plane (announce, hello, QoS, metadata every 50 ms in
- * the rig), which is independent of the frame count.
+ * thread allocated. The periodic control plane (announce, hello, QoS, metadata, liveness) runs every 5 s here, so
+ * normally none of it falls inside the measured frames; the allowance covers it only for the periods that did.
  */
 class SteadyStateAllocationTest
 {
+    private static final long CONTROL_PERIOD_NS = 5_000_000_000L;
+
     private final ClientRig rig = new ClientRig();
 
     @AfterEach
@@ -29,8 +31,12 @@ class SteadyStateAllocationTest
     @Test
     void claimCommitAndPollAllocateNothingPerFrame()
     {
-        final TensorPoolProducer producer = rig.producer(rig.producerContext(21).headerNslots(1024));
-        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(21));
+        final TensorPoolProducer producer = rig.producer(rig.producerContext(21).headerNslots(1024)
+            .announcePeriodNs(CONTROL_PERIOD_NS).qosPeriodNs(CONTROL_PERIOD_NS).metadataPeriodNs(CONTROL_PERIOD_NS)
+            .consumerHelloIntervalNs(CONTROL_PERIOD_NS));
+        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(21)
+            .helloPeriodNs(CONTROL_PERIOD_NS).qosPeriodNs(CONTROL_PERIOD_NS)
+            .announceFreshnessWindowNs(6 * CONTROL_PERIOD_NS));
         final Counter counter = new Counter();
         rig.await("mapped", () -> consumer.state() == TensorPoolConsumer.State.MAPPED,
             () -> consumer.poll(counter, 10));
@@ -43,12 +49,14 @@ class SteadyStateAllocationTest
         final long startNs = System.nanoTime();
         run(producer, consumer, counter, claim, src, shape, 20_000);
         final long allocated = allocatedBytes() - before;
-        final long periods = Math.max(1, (System.nanoTime() - startNs) / ClientRig.PERIOD_NS + 1);
+        final long periods = (System.nanoTime() - startNs) / CONTROL_PERIOD_NS + 1;
 
+        System.out.println("steady-state allocation: " + allocated + " bytes over 20000 frames, " + periods + " control round(s)");
         assertEquals(25_000, counter.frames);
         assertEquals(0, consumer.dropsGap() + consumer.dropsLate());
-        // a control-plane period costs well under 4 KiB here; frames must add nothing on top
-        assertTrue(allocated < periods * 4096 + 16 * 1024,
+        // a control-plane round costs well under 16 KiB (both sides); frames must add nothing on top. The first
+        // round may fall inside the window, so one round is always allowed.
+        assertTrue(allocated < periods * 16 * 1024,
             "allocated " + allocated + " bytes over 20000 frames and " + periods + " control periods");
     }
 
