@@ -71,7 +71,6 @@ class TensorPoolSourceTestSuiteITCase extends SourceTestSuiteBase<String>
                 .setAeronDirectory(host.aeronDirectoryName())
                 .setAllowedBaseDirs(host.baseDir().toString())
                 .setTags(host.tag())
-                .setHostId(host.driverInstanceId())
                 .setDiscoveryInterval(Duration.ofMillis(200))
                 .setStartingPosition(StartingPosition.EARLIEST_IN_RING)
                 .setDeserializer(new Utf8Deserializer());
