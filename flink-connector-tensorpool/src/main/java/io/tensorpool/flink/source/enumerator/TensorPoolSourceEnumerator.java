@@ -157,7 +157,15 @@ public final class TensorPoolSourceEnumerator implements SplitEnumerator<TensorP
         else if (event instanceof DiscoveredStreamsEvent)
         {
             final DiscoveredStreamsEvent report = (DiscoveredStreamsEvent)event;
-            reportedByHost.put(report.hostId(), report.streams());
+            // A reader reports its own host's driver: the stream is on the reporting host, whatever id that driver
+            // has (every host's driver may be at the default instance id).
+            final List<DiscoveredStream> onHost = new ArrayList<>(report.streams().size());
+            for (final DiscoveredStream stream : report.streams())
+            {
+                onHost.add(new DiscoveredStream(stream.streamId(), stream.epoch(), stream.name(), stream.tags(),
+                    report.hostId(), stream.driver()));
+            }
+            reportedByHost.put(report.hostId(), onHost);
             final List<DiscoveredStream> all = new ArrayList<>();
             reportedByHost.values().forEach(all::addAll);
             reconcile(all);

@@ -196,6 +196,27 @@ class TensorPoolSourceEnumeratorTest
     }
 
     @Test
+    void readerSideDiscoveryNamesStreamsByTheReportingHostSoDefaultDriverIdsOnEveryHostWork() throws Throwable
+    {
+        final TensorPoolSourceEnumerator enumerator = new TensorPoolSourceEnumerator(
+            context, null, ALL, 0, Boundedness.CONTINUOUS_UNBOUNDED, TensorPoolEnumeratorState.empty());
+        enumerator.start();
+        for (int i = 0; i < 4; i++)
+        {
+            context.registerReader(new ReaderInfo(i, "10.0.0." + (i < 2 ? 1 : 2)));
+            enumerator.addReader(i);
+            enumerator.handleSourceEvent(i, new ReaderHostEvent(i < 2 ? "host-a" : "host-b", "driver-01"));
+        }
+        // Both hosts' drivers run with the default id and both have a stream 5.
+        enumerator.handleSourceEvent(0, new DiscoveredStreamsEvent("host-a", List.of(stream("driver-01", 5, "a"))));
+        enumerator.handleSourceEvent(2, new DiscoveredStreamsEvent("host-b", List.of(stream("driver-01", 5, "b"))));
+
+        assertEquals(Set.of("host-a/5", "host-b/5"), enumerator.snapshotState(1).assigned());
+        assignments().forEach((subtask, splits) -> splits.forEach(
+            split -> assertEquals(subtask < 2 ? "host-a" : "host-b", split.ownerHost(), assignments().toString())));
+    }
+
+    @Test
     void aSplitReturnedByAReaderOnTheWrongHostMovesWithItsProgress() throws Throwable
     {
         addStreams("host-b", 7);
