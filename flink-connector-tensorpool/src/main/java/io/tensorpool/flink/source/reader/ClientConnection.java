@@ -97,7 +97,6 @@ public final class ClientConnection implements TensorPoolConnection
     {
         private final TensorPoolConsumer consumer;
         private FrameCallback callback;
-        private int delivered;
 
         ConsumerFrameSource(final TensorPoolConsumer consumer)
         {
@@ -108,15 +107,12 @@ public final class ClientConnection implements TensorPoolConnection
         public int poll(final FrameCallback callback, final int limit)
         {
             this.callback = callback;
-            delivered = 0;
-            consumer.poll(this, limit);
-            return delivered;
+            return consumer.poll(this, limit);
         }
 
         @Override
         public void onFrame(final FrameView frame)
         {
-            delivered++;
             callback.onFrame(frame);
         }
 
