@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Run with the module's full classpath (Flink is provided scope) and the tensorpool JVM flags:
  * {@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
  * --add-opens java.base/java.io=ALL-UNNAMED -cp <benchmarks classpath> io.tensorpool.bench.flink.FlinkSourceBenchmark 10}
- * (argument: measured seconds per size, default 10).
+ * (arguments: measured seconds per size, default 10; sizes to run, default {@code 4096,655360}; offered frames/s
+ * at 4 KiB, default 20000).
  */
 public final class FlinkSourceBenchmark
 {
@@ -64,8 +65,22 @@ public final class FlinkSourceBenchmark
         final int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         System.out.println("size_bytes producer_fps raw_fps raw_GBps raw_drops flink_fps flink_GBps flink_drops " +
             "flink_vs_raw");
-        run(4096, 20_000, seconds);
-        run(640 * 1024, 2_000, seconds);
+        final String sizes = args.length > 1 ? args[1] : "4096,655360";
+        final int smallRate = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        for (final String size : sizes.split(","))
+        {
+            switch (size.trim())
+            {
+                case "4096":
+                    run(4096, smallRate, seconds);
+                    break;
+                case "655360":
+                    run(640 * 1024, 2_000, seconds);
+                    break;
+                default:
+                    throw new IllegalArgumentException("sizes are 4096 and/or 655360, got '" + size + "'");
+            }
+        }
         System.exit(0);
     }
 

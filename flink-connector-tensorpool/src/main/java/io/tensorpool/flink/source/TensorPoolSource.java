@@ -138,8 +138,9 @@ public final class TensorPoolSource<T>
         try
         {
             final String configuredHost = config.get(TensorPoolSourceOptions.HOST_ID);
-            final String hostId = HostIdentity.resolve(
-                configuredHost != null ? configuredHost : connection.localDriverInstanceId());
+            final boolean configured = configuredHost != null && !configuredHost.isBlank();
+            final String hostId = HostIdentity.resolve(configuredHost);
+            final String knownDriver = configured ? null : connection.localDriverInstanceId();
             final ReaderMetrics metrics = new ReaderMetrics(readerContext.metricGroup());
             final ReaderSettings settings = ReaderSettings.from(config);
             final Set<String> retired = ConcurrentHashMap.newKeySet();
@@ -155,6 +156,8 @@ public final class TensorPoolSource<T>
                 readerContext,
                 connection,
                 hostId,
+                knownDriver,
+                !configured,
                 retired,
                 readerDiscovery);
         }

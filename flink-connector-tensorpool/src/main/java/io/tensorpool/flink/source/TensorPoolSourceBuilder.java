@@ -200,7 +200,8 @@ public final class TensorPoolSourceBuilder<T>
     }
 
     /**
-     * @param hostId this job's readers' host identity (default: the local driver's instance id, else host name).
+     * @param hostId this job's readers' host identity, replacing the default (the host name together with the
+     *               instance id of the driver on the reader's host, learned from that driver).
      * @return this builder.
      */
     public TensorPoolSourceBuilder<T> setHostId(final String hostId)

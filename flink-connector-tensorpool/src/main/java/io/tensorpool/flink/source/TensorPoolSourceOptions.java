@@ -87,8 +87,9 @@ public final class TensorPoolSourceOptions
     public static final ConfigOption<String> HOST_ID = ConfigOptions.key("tensorpool.host-id")
         .stringType()
         .noDefaultValue()
-        .withDescription("Host identity of readers, compared with the driver instance id that owns a stream; " +
-            "defaults to the local driver's instance id, else the host name.");
+        .withDescription("Host identity of readers, compared with the driver instance id that owns a stream. " +
+            "Unset (the default), a reader goes by its host name and by the instance id of the driver on its " +
+            "host, which it asks that driver for; set, it goes by this name only.");
 
     /** Directories region files may be mapped from. */
     public static final ConfigOption<List<String>> ALLOWED_BASE_DIRS =

@@ -2,8 +2,10 @@ package io.tensorpool.flink.source.enumerator;
 
 import io.aeron.Aeron;
 import io.tensorpool.discovery.DiscoveryClient;
+import io.tensorpool.discovery.DiscoveryConfiguration;
 import io.tensorpool.discovery.DiscoveryQuery;
 import io.tensorpool.discovery.DiscoveryResult;
+import io.tensorpool.flink.common.ConnectorAeron;
 import io.tensorpool.flink.source.StreamSelector;
 import io.tensorpool.flink.source.TensorPoolSourceOptions;
 import io.tensorpool.flink.source.split.DriverEndpoint;
@@ -51,6 +53,28 @@ public final class ClientStreamDiscoverer implements StreamDiscoverer
         final String responseChannel,
         final StreamSelector selector)
     {
+        this(aeron, ownsAeron, requestChannel, requestStreamId, responseChannel, selector,
+            DiscoveryConfiguration.REQUEST_TIMEOUT_NS_DEFAULT);
+    }
+
+    /**
+     * @param aeron            the Aeron client to use.
+     * @param ownsAeron        close it with this discoverer.
+     * @param requestChannel   where requests go.
+     * @param requestStreamId  its stream id.
+     * @param responseChannel  where responses come back (a random non-zero stream id is picked).
+     * @param selector         what to ask for, or null for every stream.
+     * @param requestTimeoutNs how long one query may wait for its answer.
+     */
+    public ClientStreamDiscoverer(
+        final Aeron aeron,
+        final boolean ownsAeron,
+        final String requestChannel,
+        final int requestStreamId,
+        final String responseChannel,
+        final StreamSelector selector,
+        final long requestTimeoutNs)
+    {
         this.aeron = aeron;
         this.ownsAeron = ownsAeron;
         this.query = queryFor(selector);
@@ -59,7 +83,8 @@ public final class ClientStreamDiscoverer implements StreamDiscoverer
             .requestChannel(requestChannel)
             .requestStreamId(requestStreamId)
             .responseChannel(responseChannel)
-            .responseStreamId(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 30)));
+            .responseStreamId(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 30))
+            .requestTimeoutNs(requestTimeoutNs));
     }
 
     /**
@@ -77,12 +102,7 @@ public final class ClientStreamDiscoverer implements StreamDiscoverer
         final String responseChannel = config.get(TensorPoolSourceOptions.DISCOVERY_RESPONSE_CHANNEL);
         return () ->
         {
-            final Aeron.Context ctx = new Aeron.Context();
-            if (aeronDir != null)
-            {
-                ctx.aeronDirectoryName(aeronDir);
-            }
-            final Aeron aeron = Aeron.connect(ctx);
+            final Aeron aeron = ConnectorAeron.connect(aeronDir, "source enumerator discovery");
             try
             {
                 return new ClientStreamDiscoverer(aeron, true, requestChannel, requestStreamId, responseChannel,

@@ -29,8 +29,9 @@ import java.util.TreeSet;
  * its own) or learns them from readers ({@link DiscoveredStreamsEvent}), adds new ones, retires gone ones and
  * assigns each to a reader on the stream's host.
  * <p>
- * Placement: among the registered readers on the split's host (by {@code ReaderInfo} location or the identity a
- * reader reported with {@link ReaderHostEvent}), sorted by subtask, the split goes to
+ * Placement: among the registered readers on the split's host (by {@code ReaderInfo} location, the host identity a
+ * reader reported with {@link ReaderHostEvent}, or the instance id of the driver on the reader's host, unless readers
+ * on several hosts report that same instance id), sorted by subtask, the split goes to
  * {@code (hash(host) + streamId) mod n}: consecutive stream ids spread evenly, and the same readers give the same
  * placement after a restart. Nothing is assigned until every subtask has registered, so the first assignment sees
  * every host. A split with no reader on its host stays unassigned, counted in the {@code unassignedSplits} gauge and
@@ -52,6 +53,10 @@ public final class TensorPoolSourceEnumerator implements SplitEnumerator<TensorP
     private final Map<String, TensorPoolSplit> splits = new LinkedHashMap<>();
     private final Set<String> assigned = new HashSet<>();
     private final Map<Integer, Set<String>> readerHosts = new HashMap<>();
+    private final Map<Integer, String> readerDrivers = new HashMap<>();
+    private final Map<String, Set<String>> hostsByDriver = new HashMap<>();
+    private final Set<String> warnedAmbiguous = new HashSet<>();
+    private final Set<Integer> settledReaders = new HashSet<>();
     private final Map<String, List<DiscoveredStream>> reportedByHost = new HashMap<>();
     private final Set<String> warnedUnplaceable = new HashSet<>();
     private final Set<Integer> noMoreSplitsSignalled = new HashSet<>();
@@ -136,6 +141,7 @@ public final class TensorPoolSourceEnumerator implements SplitEnumerator<TensorP
             readerHosts.computeIfAbsent(subtaskId, k -> new HashSet<>()).add(info.getLocation());
         }
         noMoreSplitsSignalled.remove(subtaskId);
+        settledReaders.remove(subtaskId);
         LOG.debug("tensorpool source: reader subtask={} hosts={}", subtaskId, readerHosts.get(subtaskId));
         assignPending();
     }
@@ -145,13 +151,21 @@ public final class TensorPoolSourceEnumerator implements SplitEnumerator<TensorP
     {
         if (event instanceof ReaderHostEvent)
         {
-            readerHosts.computeIfAbsent(subtaskId, k -> new HashSet<>()).add(((ReaderHostEvent)event).hostId());
+            onReaderHost(subtaskId, (ReaderHostEvent)event);
             assignPending();
         }
         else if (event instanceof DiscoveredStreamsEvent)
         {
             final DiscoveredStreamsEvent report = (DiscoveredStreamsEvent)event;
-            reportedByHost.put(report.hostId(), report.streams());
+            // A reader reports its own host's driver: the stream is on the reporting host, whatever id that driver
+            // has (every host's driver may be at the default instance id).
+            final List<DiscoveredStream> onHost = new ArrayList<>(report.streams().size());
+            for (final DiscoveredStream stream : report.streams())
+            {
+                onHost.add(new DiscoveredStream(stream.streamId(), stream.epoch(), stream.name(), stream.tags(),
+                    report.hostId(), stream.driver()));
+            }
+            reportedByHost.put(report.hostId(), onHost);
             final List<DiscoveredStream> all = new ArrayList<>();
             reportedByHost.values().forEach(all::addAll);
             reconcile(all);
@@ -278,6 +292,39 @@ public final class TensorPoolSourceEnumerator implements SplitEnumerator<TensorP
         assignPending();
     }
 
+    private void onReaderHost(final int subtaskId, final ReaderHostEvent event)
+    {
+        readerHosts.computeIfAbsent(subtaskId, k -> new HashSet<>()).add(event.hostId());
+        if (event.settled())
+        {
+            settledReaders.add(subtaskId);
+        }
+        final String driver = event.driverInstanceId();
+        if (driver != null)
+        {
+            readerDrivers.put(subtaskId, driver);
+            final Set<String> hosts = hostsByDriver.computeIfAbsent(driver, k -> new TreeSet<>());
+            hosts.add(event.hostId());
+            if (hosts.size() > 1 && warnedAmbiguous.add(driver))
+            {
+                LOG.warn("tensorpool source: driver instance id={} is reported by readers on several hosts {}; " +
+                    "streams owned by it cannot be placed by that name (give each host's driver its own " +
+                    "driver.instance_id, e.g. the host name)", driver, hosts);
+            }
+        }
+    }
+
+    private boolean onHostOf(final int subtask, final String owner)
+    {
+        final Set<String> hosts = readerHosts.get(subtask);
+        if (hosts != null && hosts.contains(owner))
+        {
+            return true;
+        }
+        // The reader's local driver owns the stream, unless that instance id is in use on several hosts.
+        return owner.equals(readerDrivers.get(subtask)) && hostsByDriver.get(owner).size() == 1;
+    }
+
     private void unassign(final TensorPoolSplit split)
     {
         splits.put(split.splitId(), split);
@@ -307,9 +354,9 @@ public final class TensorPoolSourceEnumerator implements SplitEnumerator<TensorP
                 unplaceable++;
                 if (warnedUnplaceable.add(split.splitId()))
                 {
-                    LOG.warn("tensorpool source: stream={} on host={} has no reader on that host (reader hosts: {});" +
-                        " it stays unassigned until one registers", Integer.toUnsignedString(split.streamId()),
-                        split.ownerHost(), readerHosts);
+                    LOG.warn("tensorpool source: stream={} on host={} has no reader on that host (reader hosts: {}," +
+                        " their drivers: {}); it stays unassigned until one registers",
+                        Integer.toUnsignedString(split.streamId()), split.ownerHost(), readerHosts, readerDrivers);
                 }
                 continue;
             }
@@ -333,7 +380,10 @@ public final class TensorPoolSourceEnumerator implements SplitEnumerator<TensorP
             context.assignSplits(new SplitsAssignment<>(assignment));
         }
 
-        if (boundedness == Boundedness.BOUNDED && initialDiscoveryDone)
+        // A bounded source ends a reader's split list only when every split is placed, or every reader has told
+        // all it will learn about its host: a reader still asking its driver may be the one a split needs.
+        if (boundedness == Boundedness.BOUNDED && initialDiscoveryDone &&
+            (unplaceable == 0 || settledReaders.containsAll(registered.keySet())))
         {
             for (final int subtask : registered.keySet())
             {
@@ -350,17 +400,9 @@ public final class TensorPoolSourceEnumerator implements SplitEnumerator<TensorP
         final List<Integer> candidates = new ArrayList<>();
         for (final int subtask : new TreeSet<>(subtasks))
         {
-            if (TensorPoolSplit.ANY_HOST.equals(split.ownerHost()))
+            if (TensorPoolSplit.ANY_HOST.equals(split.ownerHost()) || onHostOf(subtask, split.ownerHost()))
             {
                 candidates.add(subtask);
-            }
-            else
-            {
-                final Set<String> hosts = readerHosts.get(subtask);
-                if (hosts != null && hosts.contains(split.ownerHost()))
-                {
-                    candidates.add(subtask);
-                }
             }
         }
         return candidates;

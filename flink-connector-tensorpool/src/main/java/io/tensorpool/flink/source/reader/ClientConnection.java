@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.tensorpool.client.DataSourceMetadata;
 import io.tensorpool.client.FrameHandler;
 import io.tensorpool.client.TensorPoolConsumer;
+import io.tensorpool.flink.common.ConnectorAeron;
 import io.tensorpool.flink.source.AttachMode;
 import io.tensorpool.flink.source.StartingPosition;
 import io.tensorpool.flink.source.TensorPoolSourceOptions;
@@ -28,6 +29,8 @@ import java.util.List;
 @Internal
 public final class ClientConnection implements TensorPoolConnection
 {
+    private static final long LOCAL_DISCOVERY_TIMEOUT_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
     private final ReadableConfig config;
     private final Aeron aeron;
     private final List<Path> allowedBaseDirs = new ArrayList<>();
@@ -35,9 +38,8 @@ public final class ClientConnection implements TensorPoolConnection
     private ClientConnection(final ReadableConfig config)
     {
         this.config = config;
-        final Aeron.Context ctx = new Aeron.Context();
-        config.getOptional(TensorPoolSourceOptions.AERON_DIRECTORY).ifPresent(ctx::aeronDirectoryName);
-        this.aeron = Aeron.connect(ctx);
+        this.aeron = ConnectorAeron.connect(
+            config.getOptional(TensorPoolSourceOptions.AERON_DIRECTORY).orElse(null), "source reader");
         for (final String dir : config.get(TensorPoolSourceOptions.ALLOWED_BASE_DIRS))
         {
             allowedBaseDirs.add(Paths.get(dir));
@@ -76,9 +78,10 @@ public final class ClientConnection implements TensorPoolConnection
     @Override
     public StreamDiscoverer discoverer()
     {
+        // The local driver answers over IPC at once; a short timeout keeps a reader's close prompt when it does not.
         return new ClientStreamDiscoverer(aeron, false,
             config.get(TensorPoolSourceOptions.DRIVER_CHANNEL), config.get(TensorPoolSourceOptions.DRIVER_STREAM_ID),
-            config.get(TensorPoolSourceOptions.DISCOVERY_RESPONSE_CHANNEL), null);
+            config.get(TensorPoolSourceOptions.DISCOVERY_RESPONSE_CHANNEL), null, LOCAL_DISCOVERY_TIMEOUT_NS);
     }
 
     @Override
@@ -94,7 +97,6 @@ public final class ClientConnection implements TensorPoolConnection
     {
         private final TensorPoolConsumer consumer;
         private FrameCallback callback;
-        private int delivered;
 
         ConsumerFrameSource(final TensorPoolConsumer consumer)
         {
@@ -105,15 +107,12 @@ public final class ClientConnection implements TensorPoolConnection
         public int poll(final FrameCallback callback, final int limit)
         {
             this.callback = callback;
-            delivered = 0;
-            consumer.poll(this, limit);
-            return delivered;
+            return consumer.poll(this, limit);
         }
 
         @Override
         public void onFrame(final FrameView frame)
         {
-            delivered++;
             callback.onFrame(frame);
         }
 

@@ -19,8 +19,10 @@ public interface FrameSource extends AutoCloseable
      * Deliver live frames (and do the consumer's duty cycle: keepalive, announces, metadata).
      *
      * @param callback receives each validated frame.
-     * @param limit    most frames to deliver.
-     * @return frames delivered.
+     * @param limit    most frames to deliver (descriptors of frames lost meanwhile are consumed too, not counted).
+     * @return work done: descriptors consumed (delivered or dropped as lost), control messages handled or sent;
+     *         0 when there was nothing to do. A source that falls behind consumes descriptors of overwritten
+     *         frames without delivering any; polling again at once lets it catch up.
      */
     int poll(FrameCallback callback, int limit);
 

@@ -16,7 +16,8 @@ import java.io.Serializable;
 public interface TensorPoolConnection extends AutoCloseable
 {
     /**
-     * @return the instance id of this host's driver, or null if it cannot be told (the host name is used then).
+     * @return the instance id of this host's driver if this connection knows it without asking, else null (the
+     *         reader then asks the driver's embedded discovery provider through {@link #discoverer()}).
      */
     String localDriverInstanceId();
 

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +37,10 @@ import java.util.function.Supplier;
  * The reader of a tensorpool source: one fetch thread polls every split of this subtask (one Aeron client for all),
  * the task thread emits.
  * <p>
- * On start it tells the enumerator its host identity. Splits of another host (possible after a rescale, when Flink
+ * On start it tells the enumerator its host identity; unless a host id is configured, it then learns the instance id
+ * of the driver on its host (from that driver's embedded discovery provider, asking once a second until the driver
+ * lists a stream) and tells the enumerator that too, because discovery names a host's streams by that id, whatever
+ * the driver's configuration. Splits of another host (possible after a rescale, when Flink
  * redistributes reader state without regard to hosts) are not read but returned to the enumerator with their
  * progress. With reader-side discovery it queries its own host's driver on a small daemon thread and forwards the
  * result to the enumerator from the task thread.
@@ -49,8 +53,18 @@ public final class TensorPoolSourceReader<T>
 {
     private static final Logger LOG = LoggerFactory.getLogger(TensorPoolSourceReader.class);
 
+    private static final long LEARN_PERIOD_MS = 1000;
+    private static final CompletableFuture<Void> AVAILABLE = CompletableFuture.completedFuture(null);
+
     private final TensorPoolConnection connection;
     private final String hostId;
+    private final boolean learnLocalDriver;
+    private volatile String localDriverId;
+    private final AtomicReference<ReaderHostEvent> pendingHostEvent = new AtomicReference<>();
+    private boolean reportedOnce;
+    private boolean warnedSeveralDrivers;
+    private boolean warnedLearnFailure;
+    private boolean firstAskDone;
     private final Set<String> retired;
     private final long readerDiscoveryIntervalMs;
     private final AtomicReference<DiscoveredStreamsEvent> pendingReport = new AtomicReference<>();
@@ -64,7 +78,9 @@ public final class TensorPoolSourceReader<T>
      * @param config                    Flink reader options.
      * @param context                   the reader context.
      * @param connection                this reader's connection (closed with the reader).
-     * @param hostId                    this reader's host identity.
+     * @param hostId                    this reader's host identity (configured, else the host name).
+     * @param localDriverId             the instance id of the driver on this host if already known, else null.
+     * @param learnLocalDriver          ask the local driver for its instance id if {@code localDriverId} is null.
      * @param retired                   ids of retired splits, shared with the split reader.
      * @param readerDiscoveryIntervalMs reader-side discovery period, or -1 when the enumerator discovers.
      */
@@ -75,12 +91,16 @@ public final class TensorPoolSourceReader<T>
         final SourceReaderContext context,
         final TensorPoolConnection connection,
         final String hostId,
+        final String localDriverId,
+        final boolean learnLocalDriver,
         final Set<String> retired,
         final long readerDiscoveryIntervalMs)
     {
         super(splitReaderSupplier, emitter, config, context);
         this.connection = connection;
         this.hostId = hostId;
+        this.localDriverId = localDriverId;
+        this.learnLocalDriver = learnLocalDriver && localDriverId == null;
         this.retired = retired;
         this.readerDiscoveryIntervalMs = readerDiscoveryIntervalMs;
     }
@@ -89,8 +109,8 @@ public final class TensorPoolSourceReader<T>
     public void start()
     {
         super.start();
-        context.sendSourceEventToCoordinator(new ReaderHostEvent(hostId));
-        if (readerDiscoveryIntervalMs >= 0)
+        context.sendSourceEventToCoordinator(new ReaderHostEvent(hostId, localDriverId, !learnLocalDriver));
+        if (readerDiscoveryIntervalMs >= 0 || learnLocalDriver)
         {
             discoveryThread = Executors.newSingleThreadScheduledExecutor(runnable ->
             {
@@ -99,24 +119,22 @@ public final class TensorPoolSourceReader<T>
                 return thread;
             });
             final Runnable round = this::discoverOnce;
-            if (readerDiscoveryIntervalMs > 0)
-            {
-                discoveryThread.scheduleWithFixedDelay(round, 0, readerDiscoveryIntervalMs, TimeUnit.MILLISECONDS);
-            }
-            else
-            {
-                discoveryThread.execute(round);
-            }
+            final long period = readerDiscoveryIntervalMs > 0 ? readerDiscoveryIntervalMs : LEARN_PERIOD_MS;
+            discoveryThread.scheduleWithFixedDelay(round, 0, period, TimeUnit.MILLISECONDS);
         }
     }
 
     @Override
     public InputStatus pollNext(final ReaderOutput<T> output) throws Exception
     {
+        final ReaderHostEvent host = pendingHostEvent.getAndSet(null);
         final DiscoveredStreamsEvent report = pendingReport.getAndSet(null);
+        if (host != null)
+        {
+            context.sendSourceEventToCoordinator(host);
+        }
         if (report != null)
         {
-            reportAvailable = new CompletableFuture<>();
             context.sendSourceEventToCoordinator(report);
         }
         return super.pollNext(output);
@@ -125,12 +143,32 @@ public final class TensorPoolSourceReader<T>
     @Override
     public CompletableFuture<Void> isAvailable()
     {
+        if (hasEventToForward())
+        {
+            return AVAILABLE;
+        }
         final CompletableFuture<Void> fetched = super.isAvailable();
         if (discoveryThread == null || fetched.isDone())
         {
             return fetched;
         }
-        return CompletableFuture.anyOf(fetched, reportAvailable).thenApply(ignore -> null);
+        CompletableFuture<Void> signal = reportAvailable;
+        if (signal.isDone())
+        {
+            // Renew a spent signal, then look again: the discovery thread may have completed the old one late.
+            signal = new CompletableFuture<>();
+            reportAvailable = signal;
+            if (hasEventToForward())
+            {
+                return AVAILABLE;
+            }
+        }
+        return CompletableFuture.anyOf(fetched, signal).thenApply(ignore -> null);
+    }
+
+    private boolean hasEventToForward()
+    {
+        return pendingHostEvent.get() != null || pendingReport.get() != null;
     }
 
     @Override
@@ -140,7 +178,7 @@ public final class TensorPoolSourceReader<T>
         final List<TensorPoolSplit> misplaced = new ArrayList<>();
         for (final TensorPoolSplit split : splits)
         {
-            (split.readableOn(hostId) ? readable : misplaced).add(split);
+            (readableHere(split) ? readable : misplaced).add(split);
         }
         if (!misplaced.isEmpty())
         {
@@ -164,6 +202,39 @@ public final class TensorPoolSourceReader<T>
         else
         {
             super.handleSourceEvents(event);
+        }
+    }
+
+    private void learnLocalDriver(final List<DiscoveredStream> streams)
+    {
+        // The local driver's embedded provider describes that one driver: every stream it lists carries its id.
+        final Set<String> ids = new TreeSet<>();
+        for (final DiscoveredStream stream : streams)
+        {
+            if (!TensorPoolSplit.ANY_HOST.equals(stream.driverInstanceId()))
+            {
+                ids.add(stream.driverInstanceId());
+            }
+        }
+        if (ids.size() != 1 && !firstAskDone)
+        {
+            // settled for now: a bounded source need not wait for a driver that lists no stream of ours yet
+            pendingHostEvent.set(new ReaderHostEvent(hostId, null, true));
+        }
+        if (ids.size() == 1)
+        {
+            final String id = ids.iterator().next();
+            pendingHostEvent.set(new ReaderHostEvent(hostId, id)); // before the id: isAvailable reads them in turn
+            localDriverId = id;
+            LOG.info("tensorpool source: subtask={} host={} attaches to driver instance={}",
+                context.getIndexOfSubtask(), hostId, id);
+        }
+        else if (ids.size() > 1 && !warnedSeveralDrivers)
+        {
+            warnedSeveralDrivers = true;
+            LOG.warn("tensorpool source: subtask={} host={}: the driver endpoint lists streams of several drivers " +
+                "{}; not taking any as this host's (set tensorpool.host-id)", context.getIndexOfSubtask(), hostId,
+                ids);
         }
     }
 
@@ -211,22 +282,64 @@ public final class TensorPoolSourceReader<T>
         return hostId;
     }
 
+    /**
+     * @return the instance id of the driver on this host, once known (configured connections know it at once).
+     */
+    public String localDriverId()
+    {
+        return localDriverId;
+    }
+
+    private boolean readableHere(final TensorPoolSplit split)
+    {
+        final String driver = localDriverId;
+        return split.readableOn(hostId) || split.readableOn(context.getLocalHostName()) ||
+            (driver != null && split.readableOn(driver));
+    }
+
+    // Runs on the discovery thread: reader-side discovery rounds and learning the local driver's instance id.
     private void discoverOnce()
     {
         try
         {
+            final boolean report = readerDiscoveryIntervalMs > 0 || (readerDiscoveryIntervalMs == 0 && !reportedOnce);
+            final boolean learn = learnLocalDriver && localDriverId == null;
+            if (!report && !learn)
+            {
+                return;
+            }
             if (discoverer == null)
             {
                 discoverer = connection.discoverer();
             }
             final List<DiscoveredStream> streams = discoverer.discover();
-            pendingReport.set(new DiscoveredStreamsEvent(hostId, streams));
+            if (learn)
+            {
+                learnLocalDriver(streams);
+                firstAskDone = true;
+            }
+            if (report)
+            {
+                pendingReport.set(new DiscoveredStreamsEvent(hostId, streams));
+                reportedOnce = true;
+            }
             reportAvailable.complete(null);
         }
         catch (final Exception ex)
         {
-            LOG.warn("tensorpool source: reader-side discovery on host={} failed, retrying: {}", hostId,
-                ex.toString());
+            if (learnLocalDriver && !firstAskDone)
+            {
+                firstAskDone = true;
+                pendingHostEvent.set(new ReaderHostEvent(hostId, null, true));
+                reportAvailable.complete(null);
+            }
+            if (readerDiscoveryIntervalMs >= 0 || !warnedLearnFailure)
+            {
+                // learning alone retries every second: say it once (a driver without an embedded provider)
+                warnedLearnFailure = readerDiscoveryIntervalMs < 0;
+                LOG.warn("tensorpool source: discovery through the local driver on host={} failed, retrying: {}",
+                    hostId, ex.toString());
+            }
         }
     }
 }

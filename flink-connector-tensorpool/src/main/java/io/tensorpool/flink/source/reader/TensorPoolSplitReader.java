@@ -46,6 +46,8 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
 {
     private static final Logger LOG = LoggerFactory.getLogger(TensorPoolSplitReader.class);
     private static final int POLL_CHUNK = 8;
+    private static final int MAX_POLLS_PER_FETCH = 256;
+    private static final long MAX_EMPTY_FETCH_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final TensorPoolConnection connection;
     private final TensorPoolDeserializationSchema<T> schema;
@@ -60,6 +62,8 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
 
     private RecordsBySplits.Builder<FetchedFrame<T>> batch;
     private long batchBytes;
+    private int fetchedFrames;
+    private boolean finishedAny;
 
     /**
      * @param connection       this reader's connection (owned by the source reader, which closes it).
@@ -97,7 +101,43 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
         batchBytes = 0;
         int frames = 0;
         boolean finished = false;
+        final long deadline = System.nanoTime() + MAX_EMPTY_FETCH_NS;
+        // Hand nothing to the task thread until there is something: each hand-over wakes it, and a fetch thread
+        // spinning through empty batches competes for the cores the producer and the job need. Split changes and
+        // closing wake this loop up (wakeUp()).
+        while (true)
+        {
+            final int work = pollSplits();
+            frames += fetchedFrames;
+            finished |= finishedAny;
+            if (frames > 0 || finished || wakeUp || cursors.isEmpty() || System.nanoTime() - deadline > 0)
+            {
+                break;
+            }
+            if (work == 0)
+            {
+                idle.idle();
+            }
+            else
+            {
+                idle.reset(); // consumed descriptors of lost frames: catch up at once
+            }
+        }
+        if (frames > 0 || finished)
+        {
+            idle.reset();
+        }
+        wakeUp = false;
+        final RecordsBySplits<FetchedFrame<T>> result = batch.build();
+        batch = null;
+        return result;
+    }
 
+    private int pollSplits() throws IOException
+    {
+        fetchedFrames = 0;
+        finishedAny = false;
+        int work = 0;
         final Iterator<Cursor> it = cursors.values().iterator();
         while (it.hasNext())
         {
@@ -106,7 +146,7 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
             {
                 LOG.info("tensorpool source: split={} retired by the enumerator", cursor.splitId);
                 finish(cursor, it);
-                finished = true;
+                finishedAny = true;
                 continue;
             }
             if (cursor.source == null && !cursor.tryOpen())
@@ -115,7 +155,7 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
             }
             try
             {
-                frames += cursor.fetch();
+                work += cursor.fetch();
             }
             catch (final UncheckedIOException ex)
             {
@@ -127,22 +167,10 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
                 LOG.info("tensorpool source: split={} reached its bounded end after {} frames", cursor.splitId,
                     cursor.emittedCount);
                 finish(cursor, it);
-                finished = true;
+                finishedAny = true;
             }
         }
-
-        final RecordsBySplits<FetchedFrame<T>> result = batch.build();
-        batch = null;
-        if (frames == 0 && !finished && !wakeUp)
-        {
-            idle.idle();
-        }
-        else
-        {
-            idle.reset();
-        }
-        wakeUp = false;
-        return result;
+        return work;
     }
 
     @Override
@@ -235,20 +263,32 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
             }
         }
 
+        /**
+         * Poll until the stream has nothing more, or this fetch's frame or byte budget is used. Polls that only
+         * consume descriptors of lost frames count as work: a split that fell behind catches up in one fetch
+         * instead of a few descriptors per idle period.
+         */
         int fetch()
         {
-            int delivered = 0;
-            while (!done && delivered < settings.maxFramesPerFetch() && batchBytes < settings.maxBytesPerFetch())
+            final long emittedBefore = emittedCount;
+            int work = 0;
+            for (int polls = 0; polls < MAX_POLLS_PER_FETCH && !done; polls++)
             {
-                final int limit = (int)Math.min(POLL_CHUNK, settings.maxFramesPerFetch() - delivered);
+                final long fetched = emittedCount - emittedBefore;
+                if (fetched >= settings.maxFramesPerFetch() || batchBytes >= settings.maxBytesPerFetch())
+                {
+                    break;
+                }
+                final int limit = (int)Math.min(POLL_CHUNK, settings.maxFramesPerFetch() - fetched);
                 final int polled = source.poll(this, limit);
                 if (polled == 0)
                 {
                     break;
                 }
-                delivered += polled;
+                work += polled;
             }
-            return delivered;
+            fetchedFrames += (int)(emittedCount - emittedBefore);
+            return work;
         }
 
         @Override

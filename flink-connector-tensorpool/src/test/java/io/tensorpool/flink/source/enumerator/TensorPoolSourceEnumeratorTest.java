@@ -149,6 +149,74 @@ class TensorPoolSourceEnumeratorTest
     }
 
     @Test
+    void streamsOfADriverWithItsDefaultInstanceIdGoToTheReadersThatAttachToIt() throws Throwable
+    {
+        // One host per driver, every driver at the spec's default id: discovery names the streams "driver-01".
+        addStreams("driver-01", 1, 2);
+        final TensorPoolSourceEnumerator enumerator = enumerator(Boundedness.CONTINUOUS_UNBOUNDED);
+        enumerator.start();
+        for (int i = 0; i < 4; i++)
+        {
+            context.registerReader(new ReaderInfo(i, "10.0.0.1"));
+            enumerator.addReader(i);
+            enumerator.handleSourceEvent(i, new ReaderHostEvent("tm-host-1"));
+        }
+        context.runPeriodicCallable(0);
+        assertTrue(assignments().isEmpty(), "host names alone do not match the driver's id");
+        assertEquals(2, enumerator.unassignedCount());
+
+        for (int i = 0; i < 4; i++)
+        {
+            enumerator.handleSourceEvent(i, new ReaderHostEvent("tm-host-1", "driver-01"));
+        }
+        assertEquals(Set.of("driver-01/1", "driver-01/2"), enumerator.snapshotState(1).assigned());
+        assertEquals(0, enumerator.unassignedCount());
+    }
+
+    @Test
+    void aDriverInstanceIdInUseOnTwoHostsPlacesNothingByThatId() throws Throwable
+    {
+        addStreams("driver-01", 1);
+        addStreams("host-b", 2);
+        final TensorPoolSourceEnumerator enumerator = enumerator(Boundedness.CONTINUOUS_UNBOUNDED);
+        enumerator.start();
+        for (int i = 0; i < 4; i++)
+        {
+            final String host = i < 2 ? "host-a" : "host-b";
+            context.registerReader(new ReaderInfo(i, "10.0.0." + i));
+            enumerator.addReader(i);
+            enumerator.handleSourceEvent(i, new ReaderHostEvent(host, "driver-01"));
+        }
+        context.runPeriodicCallable(0);
+
+        // "driver-01/1" could be on either host: placing it could attach a reader to another host's stream 1.
+        assertEquals(Set.of("host-b/2"), enumerator.snapshotState(1).assigned());
+        assertEquals(1, enumerator.unassignedCount());
+        assertTrue(assignments().keySet().stream().allMatch(subtask -> subtask >= 2), assignments().toString());
+    }
+
+    @Test
+    void readerSideDiscoveryNamesStreamsByTheReportingHostSoDefaultDriverIdsOnEveryHostWork() throws Throwable
+    {
+        final TensorPoolSourceEnumerator enumerator = new TensorPoolSourceEnumerator(
+            context, null, ALL, 0, Boundedness.CONTINUOUS_UNBOUNDED, TensorPoolEnumeratorState.empty());
+        enumerator.start();
+        for (int i = 0; i < 4; i++)
+        {
+            context.registerReader(new ReaderInfo(i, "10.0.0." + (i < 2 ? 1 : 2)));
+            enumerator.addReader(i);
+            enumerator.handleSourceEvent(i, new ReaderHostEvent(i < 2 ? "host-a" : "host-b", "driver-01"));
+        }
+        // Both hosts' drivers run with the default id and both have a stream 5.
+        enumerator.handleSourceEvent(0, new DiscoveredStreamsEvent("host-a", List.of(stream("driver-01", 5, "a"))));
+        enumerator.handleSourceEvent(2, new DiscoveredStreamsEvent("host-b", List.of(stream("driver-01", 5, "b"))));
+
+        assertEquals(Set.of("host-a/5", "host-b/5"), enumerator.snapshotState(1).assigned());
+        assignments().forEach((subtask, splits) -> splits.forEach(
+            split -> assertEquals(subtask < 2 ? "host-a" : "host-b", split.ownerHost(), assignments().toString())));
+    }
+
+    @Test
     void aSplitReturnedByAReaderOnTheWrongHostMovesWithItsProgress() throws Throwable
     {
         addStreams("host-b", 7);

@@ -59,6 +59,7 @@ final class RingFrameSource implements FrameSource
             map();
         }
         int delivered = 0;
+        int work = 0;
         while (delivered < limit)
         {
             final long head = stream.head();
@@ -98,8 +99,9 @@ final class RingFrameSource implements FrameSource
                 dropsLate++;
             }
             nextSeq++;
+            work++;
         }
-        return delivered;
+        return work;
     }
 
     @Override
