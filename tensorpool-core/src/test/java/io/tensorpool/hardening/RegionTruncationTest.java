@@ -40,6 +40,8 @@ class RegionTruncationTest
         {
             final String aeronLine = producer.awaitLine("AERON ");
             assertNotNull(aeronLine);
+            // the producer JVM hosts the media driver and is SIGKILLed at the end: remove its directory then
+            producer.deleteOnClose(Path.of(aeronLine.substring("AERON ".length())));
             assertNotNull(producer.awaitLine("PRODUCING"));
             try (ChildJvm consumer = ChildJvm.start(RegionTruncationMains.Consumer.class,
                 aeronLine.substring("AERON ".length()), base.toString(), Integer.toString(CONSUMER_SECONDS)))
