@@ -53,7 +53,8 @@ class RegionTruncationTest
                 }
                 final String result = consumer.awaitLine("RESULT");
                 assertNotNull(result, "consumer died: exit " + consumer.awaitExit());
-                System.out.println(change + ": " + result);
+                System.out.println(change + ": " + result + " (producer media driver " +
+                    aeronLine.substring("AERON ".length()) + ", deleted after the kill)");
                 assertEquals(0, consumer.awaitExit(), "consumer exit status");
                 final Map<String, String> counters = parse(result);
                 // A read of a truncated page in compiled code yields garbage and the fault is raised at a later

@@ -74,7 +74,8 @@ class TensorPoolSourceSoakTest
     void flinkJobReadsTheSoakStreamThroughRandomKills() throws Exception
     {
         final FlinkJob job = new FlinkJob();
-        final Map<String, Long> totals = SoakMain.run(Integer.getInteger("tensorpool.soak.seconds"), 2,
+        final Map<String, Long> totals = SoakMain.run(Integer.getInteger("tensorpool.soak.seconds"),
+            Integer.getInteger("tensorpool.soak.consumers", 3),
             Integer.getInteger("tensorpool.soak.killEverySeconds", 10), job);
         final Map<String, Long> flink = new TreeMap<>();
         flink.put("framesDelivered", GOOD.get());
