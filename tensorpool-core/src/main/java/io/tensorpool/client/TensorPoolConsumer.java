@@ -97,6 +97,9 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     static final int SOURCE_CONSUMER_CONTROL = 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(TensorPoolConsumer.class);
+    /** Thrown (preallocated) when the per-batch check finds a mapped file truncated; handled as a region fault. */
+    private static final InternalError REGION_NOT_BACKED =
+        new InternalError("a mapped region file was truncated under the mapping (found before reading it)");
     private static final long WARN_INTERVAL_NS = 5_000_000_000L;
     private static final int CONTROL_FRAGMENT_LIMIT = 16;
     private static final long NO_SEQ = -1;
@@ -306,6 +309,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         this.handler = handler;
         this.deliverBudget = limit;
         this.delivered = 0;
+        if (reader != null)
+        {
+            // the first frame of this batch checks that no mapped file was truncated (docs/hardening.md)
+            reader.startBatch();
+        }
         try
         {
             return pollMapped(handler);
@@ -628,6 +636,14 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
                 countAfterDelivery(seq);
                 throw new FrameHandlerException(ex);
             }
+            catch (final InternalError ex)
+            {
+                // SIGBUS while the handler read a truncated region: the frame was never confirmed, count it as
+                // dropped; poll() drops the mapping
+                dropsLate++;
+                dropsLateAfterDelivery++;
+                throw ex;
+            }
             countAfterDelivery(seq);
             return true;
         }
@@ -651,6 +667,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             dropsLate++;
             return false;
+        }
+        if (status == SlotReader.REGION_NOT_BACKED)
+        {
+            // a mapped file was truncated: contain it like the SIGBUS it would cause (caught in poll)
+            throw REGION_NOT_BACKED;
         }
         dropsInvalid++;
         warn(SlotReader.describe(status), seq, headerIndex);

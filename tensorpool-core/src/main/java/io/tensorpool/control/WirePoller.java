@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Polls one subscription carrying Wire v1.1 messages (schema 900), reassembles fragmented messages, gates every
- * message on schema, version, template and the exact v1 block length (SPEC_DECISIONS "Control plane"), makes sure
- * var-length parts lie inside the message, then dispatches to a {@link WireMessageListener}. Foreign schemas (driver
- * 901, discovery 910, anything else) are skipped and counted; malformed messages are counted and skipped. One poller
- * per subscription, so the counters are per stream. Not thread-safe; poll from one thread.
+ * message on schema, version, template and the exact v1 block length (SPEC_DECISIONS "Control plane"), checks every
+ * group and var-length field against the fragment ({@link MessageShapes}), then dispatches to a
+ * {@link WireMessageListener}. Foreign schemas (driver 901, discovery 910, anything else) are skipped and counted;
+ * malformed messages are counted and skipped and never reach the listener. One poller per subscription, so the
+ * counters are per stream. Not thread-safe; poll from one thread.
  */
 public final class WirePoller extends SchemaGatedHandler implements AutoCloseable
 {
@@ -129,12 +130,11 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                 {
                     return MALFORMED;
                 }
-                shmPoolAnnounce.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (outsideMessage(shmPoolAnnounce.sbeDecodedLength(), length))
+                if (!MessageShapes.SHM_POOL_ANNOUNCE.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
-                shmPoolAnnounce.sbeRewind();
+                shmPoolAnnounce.wrap(buffer, HEADER_LENGTH, blockLength, version);
                 listener.onShmPoolAnnounce(shmPoolAnnounce, source);
                 return HANDLED;
 
@@ -143,12 +143,11 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                 {
                     return MALFORMED;
                 }
-                consumerHello.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (outsideMessage(consumerHello.sbeDecodedLength(), length))
+                if (!MessageShapes.CONSUMER_HELLO.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
-                consumerHello.sbeRewind();
+                consumerHello.wrap(buffer, HEADER_LENGTH, blockLength, version);
                 listener.onConsumerHello(consumerHello, source);
                 return HANDLED;
 
@@ -157,12 +156,11 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                 {
                     return MALFORMED;
                 }
-                consumerConfig.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (outsideMessage(consumerConfig.sbeDecodedLength(), length))
+                if (!MessageShapes.CONSUMER_CONFIG.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
-                consumerConfig.sbeRewind();
+                consumerConfig.wrap(buffer, HEADER_LENGTH, blockLength, version);
                 listener.onConsumerConfig(consumerConfig, source);
                 return HANDLED;
 
@@ -189,12 +187,11 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                 {
                     return MALFORMED;
                 }
-                dataSourceAnnounce.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (outsideMessage(dataSourceAnnounce.sbeDecodedLength(), length))
+                if (!MessageShapes.DATA_SOURCE_ANNOUNCE.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
-                dataSourceAnnounce.sbeRewind();
+                dataSourceAnnounce.wrap(buffer, HEADER_LENGTH, blockLength, version);
                 listener.onDataSourceAnnounce(dataSourceAnnounce, source);
                 return HANDLED;
 
@@ -203,12 +200,11 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                 {
                     return MALFORMED;
                 }
-                dataSourceMeta.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (outsideMessage(dataSourceMeta.sbeDecodedLength(), length))
+                if (!MessageShapes.DATA_SOURCE_META.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
-                dataSourceMeta.sbeRewind();
+                dataSourceMeta.wrap(buffer, HEADER_LENGTH, blockLength, version);
                 listener.onDataSourceMeta(dataSourceMeta, source);
                 return HANDLED;
 
@@ -217,12 +213,11 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                 {
                     return MALFORMED;
                 }
-                controlResponse.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (outsideMessage(controlResponse.sbeDecodedLength(), length))
+                if (!MessageShapes.CONTROL_RESPONSE.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
-                controlResponse.sbeRewind();
+                controlResponse.wrap(buffer, HEADER_LENGTH, blockLength, version);
                 listener.onControlResponse(controlResponse, source);
                 return HANDLED;
 
@@ -262,15 +257,6 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                 // future templates: skipped, counted as unknown by the base class
                 return UNKNOWN_TEMPLATE;
         }
-    }
-
-    /**
-     * True if a decoded length does not fit the fragment. SBE reads u32 var-data lengths into an int, so a hostile
-     * length can move the decoder's limit backwards or overflow it negative: both count as outside.
-     */
-    static boolean outsideMessage(final int decodedLength, final int length)
-    {
-        return decodedLength < 0 || HEADER_LENGTH + (long)decodedLength > length;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.aeron.Subscription;
 import io.tensorpool.codecs.discovery.DiscoveryRequestEncoder;
 import io.tensorpool.codecs.discovery.DiscoveryResponseDecoder;
 import io.tensorpool.codecs.discovery.MessageHeaderEncoder;
+import io.tensorpool.control.MessageShapes;
 import io.tensorpool.control.SchemaGatedHandler;
 import io.tensorpool.shm.ShmLayout;
 import org.agrona.CloseHelper;
@@ -365,6 +366,10 @@ public final class DiscoveryClient implements AutoCloseable
                 return UNKNOWN_TEMPLATE;
             }
             if (blockLength != DiscoveryResponseDecoder.BLOCK_LENGTH)
+            {
+                return MALFORMED;
+            }
+            if (!MessageShapes.DISCOVERY_RESPONSE.fits(buffer, length))
             {
                 return MALFORMED;
             }

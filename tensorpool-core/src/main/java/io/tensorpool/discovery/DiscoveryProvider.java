@@ -8,6 +8,7 @@ import io.tensorpool.codecs.discovery.DiscoveryRequestDecoder;
 import io.tensorpool.codecs.discovery.DiscoveryResponseEncoder;
 import io.tensorpool.codecs.discovery.DiscoveryStatus;
 import io.tensorpool.codecs.discovery.MessageHeaderEncoder;
+import io.tensorpool.control.MessageShapes;
 import io.tensorpool.control.SchemaGatedHandler;
 import io.tensorpool.shm.ShmLayout;
 import org.agrona.CloseHelper;
@@ -509,6 +510,10 @@ public final class DiscoveryProvider implements Agent, AutoCloseable
                 return UNKNOWN_TEMPLATE;
             }
             if (blockLength != DiscoveryRequestDecoder.BLOCK_LENGTH)
+            {
+                return MALFORMED;
+            }
+            if (!MessageShapes.DISCOVERY_REQUEST.fits(buffer, length))
             {
                 return MALFORMED;
             }

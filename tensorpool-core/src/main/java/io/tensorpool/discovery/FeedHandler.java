@@ -3,6 +3,7 @@ package io.tensorpool.discovery;
 import io.tensorpool.codecs.wire.DataSourceAnnounceDecoder;
 import io.tensorpool.codecs.wire.DataSourceMetaDecoder;
 import io.tensorpool.codecs.wire.ShmPoolAnnounceDecoder;
+import io.tensorpool.control.MessageShapes;
 import io.tensorpool.control.SchemaGatedHandler;
 import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ final class FeedHandler extends SchemaGatedHandler
         switch (templateId)
         {
             case ShmPoolAnnounceDecoder.TEMPLATE_ID:
-                if (blockLength != ShmPoolAnnounceDecoder.BLOCK_LENGTH)
+                if (blockLength != ShmPoolAnnounceDecoder.BLOCK_LENGTH || !MessageShapes.SHM_POOL_ANNOUNCE.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
@@ -49,7 +50,7 @@ final class FeedHandler extends SchemaGatedHandler
                 return HANDLED;
 
             case DataSourceAnnounceDecoder.TEMPLATE_ID:
-                if (blockLength != DataSourceAnnounceDecoder.BLOCK_LENGTH)
+                if (blockLength != DataSourceAnnounceDecoder.BLOCK_LENGTH || !MessageShapes.DATA_SOURCE_ANNOUNCE.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
@@ -57,7 +58,7 @@ final class FeedHandler extends SchemaGatedHandler
                 return HANDLED;
 
             case DataSourceMetaDecoder.TEMPLATE_ID:
-                if (blockLength != DataSourceMetaDecoder.BLOCK_LENGTH)
+                if (blockLength != DataSourceMetaDecoder.BLOCK_LENGTH || !MessageShapes.DATA_SOURCE_META.fits(buffer, length))
                 {
                     return MALFORMED;
                 }

@@ -14,6 +14,7 @@ import io.tensorpool.codecs.driver.ShmDriverShutdownRequestDecoder;
 import io.tensorpool.codecs.driver.ShmLeaseKeepaliveDecoder;
 import io.tensorpool.codecs.driver.ShmLeaseRevokedDecoder;
 import io.tensorpool.codecs.driver.ShutdownReason;
+import io.tensorpool.control.MessageShapes;
 import io.tensorpool.control.SchemaGatedHandler;
 import io.tensorpool.shm.ShmLayout;
 import org.agrona.DirectBuffer;
@@ -512,6 +513,10 @@ final class DriverConductor extends SchemaGatedHandler
     {
         if (version != SUPPORTED_VERSION || blockLength != ShmDriverShutdownRequestDecoder.BLOCK_LENGTH ||
             length < HEADER_LENGTH + blockLength)
+        {
+            return MALFORMED;
+        }
+        if (!MessageShapes.SHM_DRIVER_SHUTDOWN_REQUEST.fits(buffer, length))
         {
             return MALFORMED;
         }

@@ -1,10 +1,13 @@
 package io.tensorpool.shm;
 
 import io.tensorpool.codecs.wire.RegionType;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -27,31 +30,80 @@ public final class MappedRegion implements AutoCloseable
     /** Shared-group usage (Wire §15.21a.6). */
     public static final Set<PosixFilePermission> GROUP_FILE_MODE = PosixFilePermissions.fromString("rw-rw----");
 
+    /**
+     * {@code sun.nio.ch.FileChannelImpl.setUninterruptible()}, or null where it is not accessible. A channel kept for
+     * {@link #isBacked()} must survive an interrupt of the polling thread (Flink interrupts task threads): an
+     * interruptible channel would close itself and make a healthy mapping look truncated.
+     */
+    private static final java.lang.reflect.Method SET_UNINTERRUPTIBLE = uninterruptibleMethod();
+
+    /** Zeros written per call when reserving a new file's blocks. */
+    private static final int RESERVE_CHUNK_BYTES = 1 << 20;
+
     private final Path path;
     private final RegionSpec spec;
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer buffer;
+    /** Kept open while mapped: {@link #isBacked()} asks it for the size of the mapped inode (fstat). */
+    private final FileChannel channel;
     private boolean closed;
 
-    private MappedRegion(final Path path, final RegionSpec spec, final MappedByteBuffer mapped)
+    private MappedRegion(
+        final Path path, final RegionSpec spec, final MappedByteBuffer mapped, final FileChannel channel)
     {
         this.path = path;
         this.spec = spec;
         this.mapped = mapped;
+        this.channel = channel;
         this.buffer = new UnsafeBuffer(mapped);
+        makeUninterruptible(channel);
+    }
+
+    private static java.lang.reflect.Method uninterruptibleMethod()
+    {
+        try
+        {
+            final java.lang.reflect.Method method =
+                Class.forName("sun.nio.ch.FileChannelImpl").getMethod("setUninterruptible");
+            method.setAccessible(true);
+            return method;
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    private static void makeUninterruptible(final FileChannel channel)
+    {
+        if (SET_UNINTERRUPTIBLE != null && SET_UNINTERRUPTIBLE.getDeclaringClass().isInstance(channel))
+        {
+            try
+            {
+                SET_UNINTERRUPTIBLE.invoke(channel);
+            }
+            catch (final ReflectiveOperationException | RuntimeException ignore)
+            {
+                // interruptible then: an interrupt closes the channel and isBacked() reports the mapping as lost
+            }
+        }
     }
 
     /**
      * Create a new region file and map it read-write (Wire §15.14): the file must not exist (it is created with
      * {@code O_EXCL}, so a planted file or symlink is refused), gets exactly {@code fileMode}, is sized to the layout,
-     * optionally prefaulted, gets its superblock, and is flushed to the backing store ({@code msync} and
+     * optionally reserved and prefaulted, gets its superblock, and is flushed to the backing store ({@code msync} and
      * {@code fsync}) before this returns, so the region can be announced. On failure the file is removed.
      *
      * @param path     where to create the file; its directory must exist.
      * @param spec     the layout to create.
      * @param fileMode {@link #PRIVATE_FILE_MODE} (0600), {@link #GROUP_FILE_MODE} (0660) or narrower; modes granting
      *                 any access to others or execute permission are refused (Wire §15.10, §15.21a.6).
-     * @param prefault touch every page so the first frames do not take page faults.
+     * @param prefault allocate every block before mapping (zeros written through the file channel, so a full
+     *                 filesystem fails here with a message naming the path and size, never as a SIGBUS later) and
+     *                 touch every page so the first frames take no page faults (Driver §policies.prefault_shm).
+     *                 Without it the file is sparse: cheaper, but a full filesystem then surfaces on the first
+     *                 write into an unbacked page, as a SIGBUS in the writer.
      * @param pid      the creating process id, written to the superblock.
      * @param nowNs    CLOCK_MONOTONIC nanoseconds for the start and activity timestamps (0 is written as 1).
      * @throws ShmValidationException naming the path and the cause.
@@ -80,20 +132,28 @@ public final class MappedRegion implements AutoCloseable
                 Integer.MAX_VALUE);
         }
         boolean created = false;
+        FileChannel channel = null;
         MappedRegion region = null;
-        try (FileChannel channel = FileChannel.open(
-            path,
-            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
-            PosixFilePermissions.asFileAttribute(fileMode)))
+        try
         {
+            channel = FileChannel.open(
+                path,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(fileMode));
             created = true;
             // the umask may have narrowed the creation mode; set it exactly
             Files.setPosixFilePermissions(path, fileMode);
             channel.truncate(size);
+            if (prefault && hugepageSize <= 0)
+            {
+                reserve(channel, path, size);
+            }
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
-            region = new MappedRegion(path, spec, mapped);
+            region = new MappedRegion(path, spec, mapped, channel);
             if (prefault)
             {
+                // Pages now exist (reserved above, or by hugetlbfs at mmap time): touching them only fills the page
+                // tables, so the first frames take no faults.
                 for (long offset = ShmLayout.PAGE_SIZE; offset < size; offset += ShmLayout.PAGE_SIZE)
                 {
                     region.buffer.putByte((int)offset, (byte)0);
@@ -110,17 +170,58 @@ public final class MappedRegion implements AutoCloseable
         }
         catch (final IOException | RuntimeException | InternalError ex)
         {
-            // InternalError: a prefault touching a page the filesystem cannot back (e.g. tmpfs full) raises SIGBUS,
-            // which the JVM reports this way for mapped memory.
+            // InternalError: SIGBUS on a mapped page the filesystem cannot back, as the JVM reports it. Reserving the
+            // file first makes that impossible on tmpfs and disks; kept for hugetlbfs and for concurrent truncation.
             if (region != null)
             {
                 region.close();
+            }
+            else
+            {
+                CloseHelper.quietClose(channel);
             }
             if (created)
             {
                 deleteQuietly(path);
             }
+            if (ex instanceof ShmValidationException)
+            {
+                throw (ShmValidationException)ex;
+            }
             throw new ShmValidationException("cannot create region file " + path + ": " + ex, ex);
+        }
+    }
+
+    /**
+     * Allocate every block of a new region file by writing zeros through the channel, before it is mapped: a full
+     * filesystem (a full /dev/shm) then fails here, synchronously, as {@code ENOSPC}, instead of as a SIGBUS on the
+     * first touch of an unbacked page, which the JVM reports asynchronously and may deliver after any
+     * {@code try} around the access. Not for hugetlbfs, which has no {@code write} and reserves its pages at mmap.
+     */
+    private static void reserve(final FileChannel channel, final Path path, final long size)
+    {
+        final ByteBuffer zeros = ByteBuffer.allocateDirect((int)Math.min(size, RESERVE_CHUNK_BYTES));
+        long position = 0;
+        try
+        {
+            while (position < size)
+            {
+                zeros.clear().limit((int)Math.min(zeros.capacity(), size - position));
+                while (zeros.hasRemaining())
+                {
+                    position += channel.write(zeros, position);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new ShmValidationException("cannot create region file " + path + ": reserving its " + size +
+                " bytes failed after " + position + " bytes: " + ex.getMessage() +
+                " (is the filesystem full? free space or use a smaller profile)", ex);
+        }
+        finally
+        {
+            BufferUtil.free(zeros);
         }
     }
 
@@ -140,7 +241,8 @@ public final class MappedRegion implements AutoCloseable
         checkLittleEndianHost();
         final RegionUri uri = RegionUri.parse(regionUri);
         final RegionPathPolicy.OpenedFile opened = policy.openFile(uri.path(), writable);
-        try (FileChannel channel = opened.channel())
+        final FileChannel channel = opened.channel();
+        try
         {
             final Path path = Path.of(uri.path());
             if (uri.requireHugepages())
@@ -165,7 +267,7 @@ public final class MappedRegion implements AutoCloseable
             }
             final MappedByteBuffer mapped = channel.map(
                 writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, expectedSize);
-            final MappedRegion region = new MappedRegion(path, expected, mapped);
+            final MappedRegion region = new MappedRegion(path, expected, mapped, channel);
             try
             {
                 Superblock.validate(region.buffer, expected, path.toString());
@@ -179,7 +281,13 @@ public final class MappedRegion implements AutoCloseable
         }
         catch (final IOException ex)
         {
+            CloseHelper.quietClose(channel);
             throw new ShmValidationException("cannot map region " + regionUri + ": " + ex, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw ex;
         }
     }
 
@@ -258,6 +366,29 @@ public final class MappedRegion implements AutoCloseable
      * fails with a bounds error; views obtained earlier (payload views, {@link FrameView}) must not be used afterwards:
      * close on the thread that reads, never while another thread reads.
      */
+    /**
+     * True if the mapped file still has every byte this mapping covers: an fstat of the mapped inode (whatever path
+     * now names). A file truncated under the mapping makes access to the lost pages raise SIGBUS, which the JVM
+     * reports as an asynchronous {@code InternalError} and, until then, lets the read return stale register contents;
+     * checking this before reading (once per poll batch; it is a system call) keeps a reader off such pages.
+     * Allocation-free.
+     */
+    public boolean isBacked()
+    {
+        if (closed)
+        {
+            return false;
+        }
+        try
+        {
+            return channel.size() >= spec.fileSize();
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
     @Override
     public void close()
     {
@@ -266,6 +397,7 @@ public final class MappedRegion implements AutoCloseable
             closed = true;
             buffer.wrap(0, 0);
             IoUtil.unmap(mapped);
+            CloseHelper.quietClose(channel);
         }
     }
 

@@ -39,19 +39,26 @@ public final class SlotReader
     public static final int VALUES_LEN_EXCEEDS_STRIDE = 10;
     /** TensorHeader failed a layout rule; see {@link #lastLayoutReason()}. */
     public static final int BAD_TENSOR_LAYOUT = 11;
+    /**
+     * A mapped region file is shorter than its mapping (truncated under the reader): nothing of this mapping may be
+     * read again; the caller drops it (see {@link #startBatch()}).
+     */
+    public static final int REGION_NOT_BACKED = 12;
 
     private static final String[] STATUS_TEXT =
     {
         "ok", "header index out of range", "slot not committed", "slot overwritten by a newer frame",
         "slot holds an older sequence", "commit word changed during read", "bad embedded header",
         "payload_offset not 0", "unknown pool_id", "payload_slot out of range or not the header index",
-        "values_len_bytes exceeds pool stride", "tensor layout invalid",
+        "values_len_bytes exceeds pool stride", "tensor layout invalid", "region file truncated under the mapping",
     };
 
     private final StreamRegions regions;
     private final HeaderRing ring;
     private final UnsafeBuffer headerBuffer;
     private int lastLayoutReason;
+    private boolean backingUnchecked = true;
+    private boolean backed = true;
 
     /**
      * @param regions the consumer's mapping of one stream at one epoch.
@@ -79,6 +86,17 @@ public final class SlotReader
     public StreamRegions regions()
     {
         return regions;
+    }
+
+    /**
+     * Start a poll batch: the first {@link #begin} after this checks that every mapped file still backs its mapping
+     * ({@link StreamRegions#isBacked()}: one fstat per region, once per batch, only in batches that read a frame) and
+     * answers {@link #REGION_NOT_BACKED} from then on if one was truncated. A file truncated while a batch runs is
+     * caught by the next batch, or earlier by the SIGBUS the JVM raises as an asynchronous {@code InternalError}.
+     */
+    public void startBatch()
+    {
+        backingUnchecked = true;
     }
 
     /** When the last status was {@link #BAD_TENSOR_LAYOUT}, the {@link TensorLayoutRules} reason. */
@@ -112,6 +130,15 @@ public final class SlotReader
 
     private int read(final int headerIndex, final long expectedSeq, final FrameView view)
     {
+        if (backingUnchecked)
+        {
+            backingUnchecked = false;
+            backed = backed && regions.isBacked();
+        }
+        if (!backed)
+        {
+            return REGION_NOT_BACKED;
+        }
         if (headerIndex < 0 || headerIndex >= ring.nslots())
         {
             return INDEX_OUT_OF_RANGE;
@@ -218,7 +245,7 @@ public final class SlotReader
      */
     public long committedSequenceAt(final int index)
     {
-        if (index < 0 || index >= ring.nslots())
+        if (!backed || index < 0 || index >= ring.nslots())
         {
             return -1;
         }

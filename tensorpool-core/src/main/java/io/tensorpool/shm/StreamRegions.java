@@ -146,6 +146,26 @@ public final class StreamRegions implements AutoCloseable
         return poolsByStride[poolsByStride.length - 1].strideBytes();
     }
 
+    /**
+     * True if every mapped file (ring and pools) still has every byte its mapping covers ({@link MappedRegion#isBacked},
+     * one fstat each). False once any was truncated: reading those pages would fault. Allocation-free.
+     */
+    public boolean isBacked()
+    {
+        if (!headerRing.region().isBacked())
+        {
+            return false;
+        }
+        for (final PayloadPool pool : poolsByStride)
+        {
+            if (!pool.region().isBacked())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     /** Unmap every region; later failures are attached as suppressed. */
     public void close()

@@ -1,10 +1,13 @@
 package io.tensorpool.hardening;
 
+import io.tensorpool.shm.StreamRegionFiles;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -26,6 +29,7 @@ public final class ChildJvm implements AutoCloseable
 
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<Path> deleteOnClose = new ArrayList<>();
 
     private ChildJvm(final Process process)
     {
@@ -131,9 +135,33 @@ public final class ChildJvm implements AutoCloseable
         return process;
     }
 
+    /**
+     * Delete {@code path} (a directory the child created, e.g. its embedded media driver's directory under /dev/shm)
+     * once {@link #close()} has killed the child: a SIGKILLed process never cleans up after itself. Deleted with
+     * {@link StreamRegionFiles#deleteRecursively}, which never follows a symlink out of the directory.
+     */
+    public ChildJvm deleteOnClose(final Path path)
+    {
+        deleteOnClose.add(path);
+        return this;
+    }
+
+    /** SIGKILL the child if it still runs, wait for it to be gone, then delete what {@link #deleteOnClose} named. */
     @Override
     public void close()
     {
         process.destroyForcibly();
+        try
+        {
+            process.waitFor(60, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        for (final Path path : deleteOnClose)
+        {
+            StreamRegionFiles.deleteRecursively(path);
+        }
     }
 }

@@ -95,9 +95,41 @@ class HostileVarLengthTest
                 }
             });
         poller.onFragment(buffer, 0, length, null);
-        // never read: either refused before delivery, or (length 2^32-1 reads as -1) the accessor fails and the
-        // handler counts it; in no case does an exception or a 2 GiB allocation escape
+        // refused before delivery (MessageShapes): no exception, no 2 GiB allocation, no read past the message
         assertNull(delivered[0], "attach response with text running past the message was read");
         assertEquals(1, poller.malformedCount());
+    }
+
+    /**
+     * Wire §10.3 DataSourceAnnounce whose first text claims 2^32-1 bytes: SBE reads that as -1, which moves the decoder
+     * backwards by one byte, so the message still appears to end inside its fragment. Found by
+     * ClientPollerFuzzTest#wirePoller (kept as finding-var-length-2pow32-minus-1); every field is now checked on its
+     * own. A length of 2^32-1-n for n up to the second field's size cancels a later field the same way.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {0xFFFF_FFFFL, 0xFFFF_FFFCL, 0xFFFF_FFF0L, 0x8000_0000L})
+    void varLengthMovingTheDecoderBackwardsIsMalformedNotDelivered(final long hostileLength)
+    {
+        final WireMessageEncoder encoder = new WireMessageEncoder();
+        final int length = encoder.dataSourceAnnounce(10000, 42, 3, 2, "camera-1", "front camera");
+        final MutableDirectBuffer buffer = encoder.buffer();
+        buffer.putInt(8 + io.tensorpool.codecs.wire.DataSourceAnnounceDecoder.BLOCK_LENGTH, (int)hostileLength);
+
+        final Object[] delivered = new Object[1];
+        final WirePoller wire = new WirePoller(null, new WireMessageListener()
+        {
+            @Override
+            public void onDataSourceAnnounce(
+                final io.tensorpool.codecs.wire.DataSourceAnnounceDecoder decoder, final int source)
+            {
+                // recorded before reading: a listener that throws on the bad length is still a delivery
+                delivered[0] = decoder;
+                decoder.name();
+            }
+        }, 0, "hostile", false);
+        wire.onFragment(buffer, 0, length, null);
+        assertNull(delivered[0], "WirePoller delivered an announce whose name length is " + hostileLength);
+        assertEquals(1, wire.malformedCount());
+        assertEquals(0, wire.handledCount());
     }
 }

@@ -80,6 +80,30 @@ public final class RegionTruncationMains
         }
     }
 
+    static String sizes(final String base)
+    {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(Path.of(base)))
+        {
+            final StringBuilder sb = new StringBuilder();
+            files.filter(java.nio.file.Files::isRegularFile).forEach(f ->
+            {
+                try
+                {
+                    sb.append(f.getFileName()).append(':').append(java.nio.file.Files.size(f)).append(',');
+                }
+                catch (final java.io.IOException ex)
+                {
+                    sb.append(f.getFileName()).append(":gone,");
+                }
+            });
+            return sb.toString();
+        }
+        catch (final java.io.IOException ex)
+        {
+            return "?";
+        }
+    }
+
     /** Args: aeron dir, base dir, seconds to run. Prints {@code MAPPED} once, then {@code RESULT k=v ...}. */
     public static final class Consumer
     {
@@ -117,6 +141,23 @@ public final class RegionTruncationMains
                         else
                         {
                             bad[0]++;
+                            if (bad[0] <= 3)
+                            {
+                                int zeros = 0;
+                                int firstWrong = -1;
+                                for (int i = 0; i < LENGTH; i++)
+                                {
+                                    final byte b = frame.payload().getByte(i);
+                                    zeros += b == 0 ? 1 : 0;
+                                    if (firstWrong < 0 && b != (byte)(seq + i))
+                                    {
+                                        firstWrong = i;
+                                    }
+                                }
+                                System.err.println("BADFRAME seq=" + seq + " len=" + frame.valuesLength() +
+                                    " zeros=" + zeros + " firstWrong=" + firstWrong + " sizes=" + sizes(args[1]) +
+                                    " stillCommitted=" + frame.stillCommitted());
+                            }
                         }
                     }
                 }, POLL_LIMIT);

@@ -40,6 +40,8 @@ class RegionTruncationTest
         {
             final String aeronLine = producer.awaitLine("AERON ");
             assertNotNull(aeronLine);
+            // the producer JVM hosts the media driver and is SIGKILLed at the end: remove its directory then
+            producer.deleteOnClose(Path.of(aeronLine.substring("AERON ".length())));
             assertNotNull(producer.awaitLine("PRODUCING"));
             try (ChildJvm consumer = ChildJvm.start(RegionTruncationMains.Consumer.class,
                 aeronLine.substring("AERON ".length()), base.toString(), Integer.toString(CONSUMER_SECONDS)))
@@ -51,7 +53,8 @@ class RegionTruncationTest
                 }
                 final String result = consumer.awaitLine("RESULT");
                 assertNotNull(result, "consumer died: exit " + consumer.awaitExit());
-                System.out.println(change + ": " + result);
+                System.out.println(change + ": " + result + " (producer media driver " +
+                    aeronLine.substring("AERON ".length()) + ", deleted after the kill)");
                 assertEquals(0, consumer.awaitExit(), "consumer exit status");
                 final Map<String, String> counters = parse(result);
                 // A read of a truncated page in compiled code yields garbage and the fault is raised at a later

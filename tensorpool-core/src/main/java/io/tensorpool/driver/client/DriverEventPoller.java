@@ -12,6 +12,7 @@ import io.tensorpool.codecs.driver.ShmDriverShutdownRequestDecoder;
 import io.tensorpool.codecs.driver.ShmLeaseKeepaliveDecoder;
 import io.tensorpool.codecs.driver.ShmLeaseRevokedDecoder;
 import io.tensorpool.codecs.driver.ShutdownReason;
+import io.tensorpool.control.MessageShapes;
 import io.tensorpool.control.SchemaGatedHandler;
 import org.agrona.DirectBuffer;
 
@@ -21,7 +22,8 @@ import java.nio.charset.StandardCharsets;
  * Decodes driver-to-client messages of schema 901 from the control stream and hands them to a
  * {@link DriverEventListener}. Schema, version (Driver §4.4a: higher versions rejected), template and exact block
  * length are checked before decoding; {@code ShmLeaseRevoked} with an unknown role or reason and
- * {@code ShmDriverShutdown} with an unknown reason are rejected (Driver §4.9) and counted as malformed. Requests from
+ * {@code ShmDriverShutdown} with an unknown reason are rejected (Driver §4.9) and counted as malformed, as is any
+ * message whose groups or var-length fields do not fit its fragment ({@link MessageShapes}). Requests from
  * other clients on the shared stream are skipped. Use with a {@code FragmentAssembler}.
  */
 public final class DriverEventPoller extends SchemaGatedHandler
@@ -51,21 +53,23 @@ public final class DriverEventPoller extends SchemaGatedHandler
                 {
                     return MALFORMED;
                 }
-                attachResponse.wrap(buffer, HEADER_LENGTH, blockLength, version);
                 // bound the pools group and every var-length field to the fragment before the listener reads them:
                 // SBE allocates Strings from the wire length (u32 read into an int)
-                final int decodedLength = attachResponse.sbeDecodedLength();
-                attachResponse.sbeRewind();
-                if (decodedLength < 0 || HEADER_LENGTH + (long)decodedLength > length)
+                if (!MessageShapes.SHM_ATTACH_RESPONSE.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
+                attachResponse.wrap(buffer, HEADER_LENGTH, blockLength, version);
                 listener.onAttachResponse(attachResponse);
                 return HANDLED;
 
             case ShmDetachResponseDecoder.TEMPLATE_ID:
             {
                 if (blockLength != ShmDetachResponseDecoder.BLOCK_LENGTH)
+                {
+                    return MALFORMED;
+                }
+                if (!MessageShapes.SHM_DETACH_RESPONSE.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
@@ -84,6 +88,10 @@ public final class DriverEventPoller extends SchemaGatedHandler
             case ShmLeaseRevokedDecoder.TEMPLATE_ID:
             {
                 if (blockLength != ShmLeaseRevokedDecoder.BLOCK_LENGTH)
+                {
+                    return MALFORMED;
+                }
+                if (!MessageShapes.SHM_LEASE_REVOKED.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
@@ -112,6 +120,10 @@ public final class DriverEventPoller extends SchemaGatedHandler
             case ShmDriverShutdownDecoder.TEMPLATE_ID:
             {
                 if (blockLength != ShmDriverShutdownDecoder.BLOCK_LENGTH)
+                {
+                    return MALFORMED;
+                }
+                if (!MessageShapes.SHM_DRIVER_SHUTDOWN.fits(buffer, length))
                 {
                     return MALFORMED;
                 }

@@ -2,6 +2,7 @@ package io.tensorpool.driver.client;
 
 import io.tensorpool.codecs.wire.ClockDomain;
 import io.tensorpool.codecs.wire.ShmPoolAnnounceDecoder;
+import io.tensorpool.control.MessageShapes;
 import io.tensorpool.control.SchemaGatedHandler;
 import io.tensorpool.shm.PoolDescriptor;
 import io.tensorpool.shm.ShmLayout;
@@ -123,9 +124,7 @@ public final class PoolAnnouncePoller extends SchemaGatedHandler
         }
         // Bound every var-length field to the fragment before any String is built: SBE allocates new byte[length]
         // from the wire length, so a hostile length would otherwise allocate up to 2 GiB or throw.
-        final int decodedLength = decoder.sbeDecodedLength();
-        decoder.sbeRewind();
-        if (decodedLength < 0 || HEADER_LENGTH + (long)decodedLength > length)
+        if (!MessageShapes.SHM_POOL_ANNOUNCE.fits(buffer, length))
         {
             lastError = "stream " + Integer.toUnsignedString(streamId) + ": var-length data runs past the message";
             return MALFORMED;

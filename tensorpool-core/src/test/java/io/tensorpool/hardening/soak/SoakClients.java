@@ -16,14 +16,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SoakClients
 {
-    static final int STREAM = 10090;
+    /** The soak stream (created by the SHM driver on first attach, see DriverProcessMain). */
+    public static final int STREAM = 10090;
     static final long PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private SoakClients()
     {
     }
 
-    static byte expected(final long epoch, final long seq, final int i)
+    /** Byte {@code i} of frame {@code seq} of {@code epoch}, as the soak producer writes it. */
+    public static byte expected(final long epoch, final long seq, final int i)
     {
         return (byte)(epoch * 31 + seq + i);
     }

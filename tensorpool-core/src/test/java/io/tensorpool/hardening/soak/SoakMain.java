@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Bounded soak run: an embedded media driver here, the SHM driver, one producer and {@code consumers} consumers each in
- * its own JVM; every few seconds a random producer or consumer process is SIGKILLed and restarted. At the end it
+ * its own JVM, optionally a further {@link Participant} (a Flink job); every few seconds a random one of them is
+ * SIGKILLed and restarted. At the end it
  * prints frames published and delivered, drops, recoveries, and frames delivered with wrong bytes (must be 0).
  * <p>
  * Usage: {@code SoakMain [seconds=120] [consumers=3] [killEverySeconds=10]} (see docs/hardening.md).
@@ -59,18 +60,45 @@ public final class SoakMain
         }
     }
 
+    /**
+     * Another participant of the soak run, e.g. a Flink job reading the soak stream (the connector's
+     * {@code TensorPoolSourceSoakTest}). It takes part in the random kills like the processes.
+     */
+    public interface Participant
+    {
+        /** Name in logs and totals. */
+        String name();
+
+        /** Start, once the media driver, SHM driver, producer and consumers run. */
+        void start(String aeronDirectoryName, Path baseDir) throws Exception;
+
+        /** The random kill chose this participant: fail it abruptly (it must recover by itself). */
+        void kill() throws Exception;
+
+        /** Stop at the end of the run, before the processes and the media driver go away. */
+        void stop() throws Exception;
+    }
+
     public static void main(final String[] args) throws Exception
     {
         final Map<String, Long> result = run(
             args.length > 0 ? Integer.parseInt(args[0]) : 120,
             args.length > 1 ? Integer.parseInt(args[1]) : 3,
-            args.length > 2 ? Integer.parseInt(args[2]) : 10);
+            args.length > 2 ? Integer.parseInt(args[2]) : 10,
+            null);
         System.out.println("SOAK RESULT " + result);
         System.exit(result.get("badFrames") == 0 ? 0 : 1);
     }
 
-    /** Run the soak; returns the totals (badFrames must be 0). */
-    public static Map<String, Long> run(final int seconds, final int consumers, final int killEverySeconds)
+    /**
+     * Run the soak; returns the totals (badFrames must be 0). Every {@code killEverySeconds} one victim is chosen at
+     * random among the producer, the consumers, the SHM driver and {@code participant}: processes are SIGKILLed and
+     * started again (the driver on the same base directory, so clients must reattach to a new driver instance).
+     *
+     * @param participant optional extra participant, or null.
+     */
+    public static Map<String, Long> run(
+        final int seconds, final int consumers, final int killEverySeconds, final Participant participant)
         throws Exception
     {
         final Path base = Path.of("/dev/shm", "tp-soak-" + UUID.randomUUID());
@@ -78,11 +106,7 @@ public final class SoakMain
         try (TestMediaDriver media = TestMediaDriver.launch())
         {
             final String aeronDir = media.aeronDirectoryName();
-            final ChildJvm driver = ChildJvm.start(DriverProcessMain.class, aeronDir, base.toString());
-            if (driver.awaitLine("DRIVER READY") == null)
-            {
-                throw new IllegalStateException("driver did not start");
-            }
+            ChildJvm driver = startDriver(aeronDir, base);
             Child producer = new Child("producer", ChildJvm.start(SoakClients.Producer.class, aeronDir,
                 base.toString()));
             final List<Child> consumerList = new ArrayList<>();
@@ -91,9 +115,16 @@ public final class SoakMain
                 consumerList.add(new Child("consumer-" + i, ChildJvm.start(SoakClients.Consumer.class, aeronDir,
                     base.toString())));
             }
+            if (participant != null)
+            {
+                participant.start(aeronDir, base);
+            }
             final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             long producerKills = 0;
             long consumerKills = 0;
+            long driverKills = 0;
+            long participantKills = 0;
+            final int victims = consumers + 2 + (participant != null ? 1 : 0);
             while (System.nanoTime() < end)
             {
                 Thread.sleep(TimeUnit.SECONDS.toMillis(killEverySeconds));
@@ -101,7 +132,7 @@ public final class SoakMain
                 {
                     break;
                 }
-                final int victim = ThreadLocalRandom.current().nextInt(consumers + 1);
+                final int victim = ThreadLocalRandom.current().nextInt(victims);
                 if (victim == consumers)
                 {
                     add(totals, "published", producer.lastStats);
@@ -110,6 +141,19 @@ public final class SoakMain
                     producer = new Child("producer", ChildJvm.start(SoakClients.Producer.class, aeronDir,
                         base.toString()));
                     System.out.println("killed and restarted the producer");
+                }
+                else if (victim == consumers + 1)
+                {
+                    driver.kill();
+                    driverKills++;
+                    driver = startDriver(aeronDir, base);
+                    System.out.println("killed and restarted the SHM driver");
+                }
+                else if (victim == consumers + 2)
+                {
+                    participant.kill();
+                    participantKills++;
+                    System.out.println("killed " + participant.name());
                 }
                 else
                 {
@@ -124,6 +168,10 @@ public final class SoakMain
             }
             // let the last incarnations print once more, then collect
             Thread.sleep(1500);
+            if (participant != null)
+            {
+                participant.stop();
+            }
             add(totals, "published", producer.lastStats);
             producer.jvm.kill();
             for (final Child c : consumerList)
@@ -134,6 +182,11 @@ public final class SoakMain
             driver.kill();
             totals.put("producerKills", producerKills);
             totals.put("consumerKills", consumerKills);
+            totals.put("driverKills", driverKills);
+            if (participant != null)
+            {
+                totals.put(participant.name() + "Kills", participantKills);
+            }
         }
         finally
         {
@@ -141,6 +194,17 @@ public final class SoakMain
         }
         totals.putIfAbsent("badFrames", 0L);
         return totals;
+    }
+
+    private static ChildJvm startDriver(final String aeronDir, final Path base) throws Exception
+    {
+        final ChildJvm driver = ChildJvm.start(DriverProcessMain.class, aeronDir, base.toString());
+        if (driver.awaitLine("DRIVER READY") == null)
+        {
+            driver.close();
+            throw new IllegalStateException("driver did not start");
+        }
+        return driver;
     }
 
     private static void add(final Map<String, Long> totals, final String only, final String stats)

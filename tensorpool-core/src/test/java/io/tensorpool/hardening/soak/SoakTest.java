@@ -20,7 +20,7 @@ class SoakTest
     @EnabledIfSystemProperty(named = "tensorpool.soak.seconds", matches = "\\d+")
     void producerConsumerAndDriverSurviveRandomKills() throws Exception
     {
-        final Map<String, Long> totals = SoakMain.run(Integer.getInteger("tensorpool.soak.seconds"), 3, 10);
+        final Map<String, Long> totals = SoakMain.run(Integer.getInteger("tensorpool.soak.seconds"), 3, 10, null);
         System.out.println("SOAK RESULT " + totals);
         assertEquals(0L, totals.get("badFrames"), totals.toString());
         assertTrue(totals.getOrDefault("framesDelivered", 0L) > 0, totals.toString());
