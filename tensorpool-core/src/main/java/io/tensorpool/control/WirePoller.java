@@ -235,12 +235,11 @@ public final class WirePoller extends SchemaGatedHandler implements AutoCloseabl
                 {
                     return MALFORMED;
                 }
-                metaBlobChunk.wrap(buffer, HEADER_LENGTH, blockLength, version);
-                if (outsideMessage(metaBlobChunk.sbeDecodedLength(), length))
+                if (!MessageShapes.META_BLOB_CHUNK.fits(buffer, length))
                 {
                     return MALFORMED;
                 }
-                metaBlobChunk.sbeRewind();
+                metaBlobChunk.wrap(buffer, HEADER_LENGTH, blockLength, version);
                 listener.onMetaBlobChunk(metaBlobChunk, source);
                 return HANDLED;
 
