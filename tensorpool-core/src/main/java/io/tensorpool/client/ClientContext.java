@@ -81,14 +81,10 @@ public abstract class ClientContext<C extends ClientContext<C>>
             ownedDriver = EmbeddedMediaDriver.launch();
             aeronDirectoryName = ownedDriver.aeronDirectoryName();
         }
-        final Aeron.Context aeronContext = new Aeron.Context();
-        if (aeronDirectoryName != null)
-        {
-            aeronContext.aeronDirectoryName(aeronDirectoryName);
-        }
         try
         {
-            aeron = Aeron.connect(aeronContext);
+            aeron = LoggingAeronClients.connect(aeronDirectoryName, getClass().getEnclosingClass() == null ?
+                "client" : getClass().getEnclosingClass().getSimpleName());
         }
         catch (final RuntimeException ex)
         {

@@ -1,5 +1,7 @@
 package io.tensorpool.discovery;
 
+import io.tensorpool.client.LoggingAeronClients;
+
 import io.aeron.Aeron;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.NanoClock;
@@ -42,12 +44,7 @@ public abstract class DiscoveryContext<C extends DiscoveryContext<C>> implements
         concludeSettings();
         if (null == aeron)
         {
-            final Aeron.Context aeronCtx = new Aeron.Context();
-            if (null != aeronDirectoryName)
-            {
-                aeronCtx.aeronDirectoryName(aeronDirectoryName);
-            }
-            aeron = Aeron.connect(aeronCtx);
+            aeron = LoggingAeronClients.connect(aeronDirectoryName, getClass().getSimpleName());
             ownsAeronClient = true;
         }
         isConcluded = true;

@@ -5,7 +5,7 @@ import io.tensorpool.discovery.DiscoveryClient;
 import io.tensorpool.discovery.DiscoveryConfiguration;
 import io.tensorpool.discovery.DiscoveryQuery;
 import io.tensorpool.discovery.DiscoveryResult;
-import io.tensorpool.flink.common.ConnectorAeron;
+import io.tensorpool.client.LoggingAeronClients;
 import io.tensorpool.flink.source.StreamSelector;
 import io.tensorpool.flink.source.TensorPoolSourceOptions;
 import io.tensorpool.flink.source.split.DriverEndpoint;
@@ -102,7 +102,7 @@ public final class ClientStreamDiscoverer implements StreamDiscoverer
         final String responseChannel = config.get(TensorPoolSourceOptions.DISCOVERY_RESPONSE_CHANNEL);
         return () ->
         {
-            final Aeron aeron = ConnectorAeron.connect(aeronDir, "source enumerator discovery");
+            final Aeron aeron = LoggingAeronClients.connect(aeronDir, "source enumerator discovery");
             try
             {
                 return new ClientStreamDiscoverer(aeron, true, requestChannel, requestStreamId, responseChannel,

@@ -4,7 +4,7 @@ import io.aeron.Aeron;
 import io.tensorpool.client.DataSourceMetadata;
 import io.tensorpool.client.FrameHandler;
 import io.tensorpool.client.TensorPoolConsumer;
-import io.tensorpool.flink.common.ConnectorAeron;
+import io.tensorpool.client.LoggingAeronClients;
 import io.tensorpool.flink.source.AttachMode;
 import io.tensorpool.flink.source.StartingPosition;
 import io.tensorpool.flink.source.TensorPoolSourceOptions;
@@ -38,7 +38,7 @@ public final class ClientConnection implements TensorPoolConnection
     private ClientConnection(final ReadableConfig config)
     {
         this.config = config;
-        this.aeron = ConnectorAeron.connect(
+        this.aeron = LoggingAeronClients.connect(
             config.getOptional(TensorPoolSourceOptions.AERON_DIRECTORY).orElse(null), "source reader");
         for (final String dir : config.get(TensorPoolSourceOptions.ALLOWED_BASE_DIRS))
         {

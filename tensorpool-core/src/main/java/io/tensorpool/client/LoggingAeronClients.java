@@ -1,22 +1,21 @@
-package io.tensorpool.flink.common;
+package io.tensorpool.client;
 
 import io.aeron.Aeron;
 import io.aeron.exceptions.DriverTimeoutException;
-import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Aeron clients the connector opens inside Flink processes. Aeron's default error handler ends the JVM when the media
- * driver stops answering; in a TaskManager or JobManager that would take every job on it down, so these clients log
- * instead. The client then closes itself, its users fail with an exception, and Flink's failover takes over.
+ * Aeron clients that tensorpool connects on its users' behalf. Aeron's default error handler ends the JVM when the
+ * media driver stops answering; inside an application server, a Flink TaskManager or any process hosting more than
+ * this stream that would take everything down, so these clients log instead. The client then closes itself, its
+ * users fail with an exception on their next call, and the application decides what to do.
  */
-@Internal
-public final class ConnectorAeron
+public final class LoggingAeronClients
 {
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectorAeron.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LoggingAeronClients.class);
 
-    private ConnectorAeron()
+    private LoggingAeronClients()
     {
     }
 
@@ -32,8 +31,8 @@ public final class ConnectorAeron
             {
                 if (error instanceof DriverTimeoutException)
                 {
-                    LOG.error("tensorpool {}: media driver dir={} stopped answering; the Aeron client closes and " +
-                        "the task fails over: {}", role, aeronDirectory, error.toString());
+                    LOG.error("tensorpool {}: media driver dir={} stopped answering; the Aeron client closes: {}",
+                        role, aeronDirectory, error.toString());
                 }
                 else
                 {
