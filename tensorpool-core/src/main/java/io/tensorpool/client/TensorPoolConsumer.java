@@ -817,6 +817,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         regions = mapped;
         mappedLayout = layout;
         reader = new SlotReader(mapped);
+        reader.backingCheckPerFrame(ctx.regionBackingCheckPerFrame());
         mappedEpoch = layout.epoch();
         epochFloor = mappedEpoch;
         ringMask = layout.headerNslots() - 1;
@@ -1347,6 +1348,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         private ProgressHandler progressHandler;
         private MetaBlobHandler metaBlobHandler;
         private FallbackListener fallbackListener;
+        private boolean regionBackingCheckPerFrame;
         private int maxMetaBlobLength = DEFAULT_MAX_META_BLOB_LENGTH;
         private boolean verifyMetaBlobChecksum = true;
         private FrameHandler frameHandler;
@@ -1487,6 +1489,23 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         public long progressBytesDelta()
         {
             return progressBytesDelta;
+        }
+
+        /**
+         * Prove for every frame, before and after the handler reads it, that no mapped region file was truncated
+         * (one fstat per region each time). Default false: once per poll batch, which leaves the frames of one batch
+         * exposed to a truncation that happens while it runs (docs/hardening.md). Turn on where other processes may
+         * truncate region files.
+         */
+        public Context regionBackingCheckPerFrame(final boolean perFrame)
+        {
+            this.regionBackingCheckPerFrame = perFrame;
+            return this;
+        }
+
+        public boolean regionBackingCheckPerFrame()
+        {
+            return regionBackingCheckPerFrame;
         }
 
         /** Told when a {@code ConsumerConfig} moves this consumer to FALLBACK and back (Wire §15.12). */

@@ -40,6 +40,8 @@ public final class FrameView
     short progressUnitRaw;
     long progressStrideBytes;
     HeaderRing ring;
+    /** Set when every confirmation must also prove the mapped files still back the mapping (see SlotReader). */
+    StreamRegions backing;
 
     /** Stream id of the mapped regions the frame was read from. */
     public int streamId()
@@ -199,7 +201,7 @@ public final class FrameView
         // An acquire load only orders the loads after it; the payload loads before it need this fence so they cannot
         // be satisfied after the re-check (SPEC_DECISIONS, seqlock ordering).
         VarHandle.loadLoadFence();
-        return ring != null && ring.seqCommitAcquire(headerIndex) == seqCommit;
+        return ring != null && ring.seqCommitAcquire(headerIndex) == seqCommit && (backing == null || backing.isBacked());
     }
 
     /**
@@ -216,6 +218,7 @@ public final class FrameView
     void invalidate()
     {
         ring = null;
+        backing = null;
         ndims = 0;
         valuesLen = 0;
         payload.wrap(EMPTY, 0, 0);

@@ -59,6 +59,7 @@ public final class SlotReader
     private int lastLayoutReason;
     private boolean backingUnchecked = true;
     private boolean backed = true;
+    private boolean backingCheckPerFrame;
 
     /**
      * @param regions the consumer's mapping of one stream at one epoch.
@@ -99,6 +100,17 @@ public final class SlotReader
         backingUnchecked = true;
     }
 
+    /**
+     * Check the backing of every mapped file for every frame, and again in the view's {@link FrameView#stillCommitted()}
+     * confirmation after the caller's reads: closes the window in which a file truncated during a batch could hand a
+     * handler bytes the JVM substituted for the faulting loads. Costs one fstat per region per check; for deployments
+     * where other processes may truncate region files (default off: once per batch).
+     */
+    public void backingCheckPerFrame(final boolean perFrame)
+    {
+        backingCheckPerFrame = perFrame;
+    }
+
     /** When the last status was {@link #BAD_TENSOR_LAYOUT}, the {@link TensorLayoutRules} reason. */
     public int lastLayoutReason()
     {
@@ -130,7 +142,7 @@ public final class SlotReader
 
     private int read(final int headerIndex, final long expectedSeq, final FrameView view)
     {
-        if (backingUnchecked)
+        if (backingUnchecked || backingCheckPerFrame)
         {
             backingUnchecked = false;
             backed = backed && regions.isBacked();
@@ -235,6 +247,7 @@ public final class SlotReader
         view.progressUnitRaw = progressUnitRaw;
         view.progressStrideBytes = progressStride;
         view.ring = ring;
+        view.backing = backingCheckPerFrame ? regions : null;
         pool.wrapSlot(view.payload, (int)payloadSlot, (int)valuesLen);
         return OK;
     }

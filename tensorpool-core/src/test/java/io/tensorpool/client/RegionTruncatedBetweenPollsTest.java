@@ -65,6 +65,49 @@ class RegionTruncatedBetweenPollsTest
         assertTrue(consumer.remaps() >= 1, "the mapping was dropped");
     }
 
+    @Test
+    void withThePerFrameCheckATruncationDuringTheHandlerFailsItsConfirmation() throws Exception
+    {
+        assertEquals(java.util.List.of(true, false), truncateInsideHandler(true));
+    }
+
+    @Test
+    void withTheDefaultPerBatchCheckATruncationDuringTheHandlerIsFoundOnlyByTheNextBatch() throws Exception
+    {
+        // the documented window (docs/hardening.md): the frame being handled still confirms
+        assertEquals(java.util.List.of(true, true), truncateInsideHandler(false));
+    }
+
+    /** @return the handler's confirmation before and after truncating the (unwritten) large pool mid-handler. */
+    private java.util.List<Boolean> truncateInsideHandler(final boolean perFrame) throws Exception
+    {
+        final TensorPoolProducer producer = rig.producer(rig.producerContext(48));
+        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(48).regionBackingCheckPerFrame(perFrame));
+        final FrameHandler idle = frame -> { };
+        rig.await("consumer mapped", () -> consumer.state() == TensorPoolConsumer.State.MAPPED,
+            () -> consumer.poll(idle, 10));
+        final Path largePool = largePool(producer.epoch());
+        final java.util.List<Boolean> confirmations = new java.util.ArrayList<>();
+        final FrameHandler truncating = frame ->
+        {
+            confirmations.add(frame.stillCommitted());
+            try (FileChannel channel = FileChannel.open(largePool, StandardOpenOption.WRITE))
+            {
+                channel.truncate(4096);
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+            // only the header ring and an fstat are read here; the truncated pool's pages are never touched
+            confirmations.add(frame.stillCommitted());
+        };
+        assertEquals(0, producer.offer(new UnsafeBuffer(new byte[256]), 0, 256, Dtype.UINT8, new int[]{256}, 1));
+        rig.await("frame handled", () -> confirmations.size() == 2, () -> consumer.poll(truncating, 10));
+        assertEquals(perFrame ? 0 : 1, consumer.framesReceived(), "a frame whose confirmation failed is not received");
+        return confirmations;
+    }
+
     private Path largePool(final long epoch) throws Exception
     {
         try (Stream<Path> files = Files.walk(rig.baseDir))
