@@ -1,5 +1,6 @@
 package io.tensorpool.flink.sink;
 
+import io.tensorpool.flink.testing.RandomRecords;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -132,19 +132,7 @@ class TensorPoolSinkTestSuiteITCase extends SinkTestSuiteBase<String>
         @Override
         public List<String> generateTestData(final TestingSinkSettings settings, final long seed)
         {
-            final Random random = new Random(seed);
-            final List<String> records = new ArrayList<>();
-            for (int i = 0; i < 100; i++)
-            {
-                final StringBuilder record = new StringBuilder("record-" + i + "-");
-                final int length = 1 + random.nextInt(200);
-                for (int j = 0; j < length; j++)
-                {
-                    record.append((char)('a' + random.nextInt(26)));
-                }
-                records.add(record.toString());
-            }
-            return records;
+            return RandomRecords.of("record-", 100, 200, seed);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.tensorpool.flink.source;
 
+import io.tensorpool.flink.testing.RandomRecords;
 import io.tensorpool.flink.source.testing.SuiteHost;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -106,19 +106,7 @@ class TensorPoolSourceTestSuiteITCase extends SourceTestSuiteBase<String>
         public List<String> generateTestData(
             final TestingSourceSettings settings, final int splitIndex, final long seed)
         {
-            final Random random = new Random(seed);
-            final List<String> records = new ArrayList<>(RECORDS_PER_WRITE);
-            for (int i = 0; i < RECORDS_PER_WRITE; i++)
-            {
-                final StringBuilder record = new StringBuilder("split-" + splitIndex + "-record-" + i + "-");
-                final int length = 1 + random.nextInt(300);
-                for (int j = 0; j < length; j++)
-                {
-                    record.append((char)('a' + random.nextInt(26)));
-                }
-                records.add(record.toString());
-            }
-            return records;
+            return RandomRecords.of("split-" + splitIndex + "-record-", RECORDS_PER_WRITE, 300, seed);
         }
 
         @Override
