@@ -439,7 +439,8 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             EncodedOffer.offer(qosPublication, encoder, length);
             work++;
         }
-        if (nowNs - nextMetadataNs >= 0)
+        // the declaration names the epoch, so it waits for the regions (a driver lease may take a while)
+        if (regions != null && nowNs - nextMetadataNs >= 0)
         {
             nextMetadataNs = nowNs + ctx.metadataPeriodNs();
             metadata.publish(nowNs, epoch, metaVersion);
@@ -505,6 +506,8 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
             seq = 0;
             progress.reset();
             nextAnnounceNs = clock.nanoTime();
+            // a new epoch is a new declaration (discovery clears tags until it sees it): send it with the announce
+            nextMetadataNs = nextAnnounceNs;
             LOG.info("stream={} epoch={} producer ready: nslots={} pools={}", Integer.toUnsignedString(streamId),
                 epoch, newRegions.headerRing().nslots(), newLayout == null ? "?" : newLayout.pools());
         }

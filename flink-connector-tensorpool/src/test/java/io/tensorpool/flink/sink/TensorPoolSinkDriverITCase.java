@@ -204,13 +204,17 @@ class TensorPoolSinkDriverITCase
         assertEquals(30, sum(result.getJobID(), "numRecordsSend"));
 
         final List<DiscoveredStream> found = new ArrayList<>();
-        Await.until("three streams tagged 'features' discovered", DEADLINE, () ->
+        // discovery is soft state: a stream's tags (DataSourceMeta) and name (DataSourceAnnounce) are indexed as
+        // they arrive, and an announce that came before the stream was indexed is only taken on the next metadata
+        // period, so wait for both
+        Await.until("three streams tagged 'features' discovered with their name", DEADLINE, () ->
         {
             final DiscoveryResult answer = host.discoveryClient.query(DiscoveryQuery.byTags("features"));
             found.clear();
             if (answer.isOk())
             {
                 answer.streams().stream().filter(s -> s.streamId() >= base && s.streamId() < base + 3)
+                    .filter(s -> !s.dataSourceName().isEmpty())
                     .forEach(found::add);
             }
             return found.size() == 3;
