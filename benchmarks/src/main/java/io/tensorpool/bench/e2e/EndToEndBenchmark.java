@@ -410,7 +410,8 @@ public final class EndToEndBenchmark
                 // acknowledgements never go backwards (a remap resets lastSeqSeen)
                 final long seen = consumer.state() == TensorPoolConsumer.State.MAPPED ?
                     Math.max(consumer.lastSeqSeen(), lastAcked) : -2;
-                if (seen > -2 && (seen - lastAcked >= ackEvery || now - lastAckNs > 1_000_000L))
+                final boolean acking = !latency || seen < frames / WARMUP_DIVISOR;
+                if (acking && seen > -2 && (seen - lastAcked >= ackEvery || now - lastAckNs > 1_000_000L))
                 {
                     ack.putLong(0, seen);
                     if (acks.offer(ack, 0, 8) > 0)
