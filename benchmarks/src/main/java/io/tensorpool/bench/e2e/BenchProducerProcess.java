@@ -19,6 +19,10 @@ import java.nio.file.Paths;
  */
 public final class BenchProducerProcess
 {
+    /** How a latency sender waits for its next send time: the same idle strategy as the receivers. */
+    private static final org.agrona.concurrent.IdleStrategy PACING =
+        EndToEndBenchmark.idleStrategy(System.getProperty("bench.idle", "spin"));
+
     private BenchProducerProcess()
     {
     }
@@ -116,7 +120,7 @@ public final class BenchProducerProcess
                     }
                     while (System.nanoTime() - nextSendNs < 0)
                     {
-                        Thread.onSpinWait();
+                        PACING.idle();
                     }
                     nextSendNs += intervalNs;
                 }
@@ -220,7 +224,7 @@ public final class BenchProducerProcess
                 }
                 while (System.nanoTime() - nextSendNs < 0)
                 {
-                    Thread.onSpinWait();
+                    PACING.idle();
                 }
                 nextSendNs += intervalNs;
                 msg.putLong(8, i);

@@ -20,6 +20,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -45,7 +46,8 @@ import java.util.Locale;
  * System properties: {@code bench.scale} (default 1.0) scales frame counts; {@code bench.sizes} comma-separated;
  * {@code bench.child.jvmArgs} extra JVM arguments for the sending process (e.g. a profiler agent);
  * {@code bench.rounds} alternating tensorpool/Aeron rounds per size (default 3, the median is reported);
- * {@code bench.idle} {@code backoff} for a backing-off receive loop instead of a busy spin;
+ * {@code bench.idle} how receive loops and latency senders wait: {@code spin} (default, spin hint), {@code yield}
+ * ({@code Thread.yield()}, lets other threads in at once where cores are shared) or {@code backoff};
  * {@code bench.parts} any of {@code throughput,cost,latency} (default all).
  */
 public final class EndToEndBenchmark
@@ -59,11 +61,15 @@ public final class EndToEndBenchmark
     static final int AERON_LATENCY_STREAM = 9003;
     static final long TOTAL_BYTES = 16L << 30;
     /**
-     * Every receive loop (tensorpool and Aeron alike) idles the Aeron way: a spin hint when a poll found nothing, so a
-     * spinning receiver leaves the core's execution resources to the sender where cores are shared.
+     * How every receive loop (tensorpool and Aeron alike) waits when a poll found nothing, by measurement: throughput
+     * spins with a spin hint; latency spins too where the receiver, the sender and the media driver each have a core,
+     * and yields on smaller machines, where a runnable driver, JIT or GC thread would otherwise wait for a scheduler
+     * tick to get a core from a spinner (milliseconds in the tail). {@code -Dbench.idle} overrides both. Latency
+     * senders pace with the same strategy.
      */
-    static final IdleStrategy IDLE = "backoff".equals(System.getProperty("bench.idle")) ?
-        new BackoffIdleStrategy(100, 10, 1_000, 100_000) : new BusySpinIdleStrategy();
+    static final String THROUGHPUT_IDLE = System.getProperty("bench.idle", "spin");
+    static final String LATENCY_IDLE = System.getProperty("bench.idle",
+        Runtime.getRuntime().availableProcessors() < 4 ? "yield" : "spin");
     /** The first 1/WARMUP_DIVISOR of every run is not timed: the sending JVM is fresh and its JIT still compiling. */
     static final int WARMUP_DIVISOR = 4;
 
@@ -153,7 +159,8 @@ public final class EndToEndBenchmark
         }
         System.out.println();
         System.out.println("Throughput, producer and consumer in separate JVMs over aeron:ipc (frames/s and GB/s; " +
-            "tensorpool and Aeron: median of " + rounds + " alternating rounds; plain copy: best of 3)");
+            "tensorpool and Aeron: median of " + rounds + " alternating rounds; plain copy: best of 3; receive " +
+            "loops: " + THROUGHPUT_IDLE + ")");
         System.out.println("| size     | frames  | tensorpool f/s    GB/s | aeron ipc f/s     GB/s | plain copy f/s    " +
             "GB/s | tp/copy | tp/aeron | alloc B/frame cons/prod |");
         System.out.println("|---|---|---|---|---|---|---|---|");
@@ -208,7 +215,8 @@ public final class EndToEndBenchmark
             }
         }
         System.out.println();
-        System.out.println("Latency (ns), median of the rounds for each percentile");
+        System.out.println("Latency (ns), median of the rounds for each percentile (receivers and senders: " +
+            LATENCY_IDLE + ", " + Runtime.getRuntime().availableProcessors() + " cores)");
         System.out.println("| path | p50 | p99 | p99.9 |");
         System.out.println("|---|---|---|---|");
         System.out.printf(Locale.ROOT, "| tensorpool 4 KiB | %d | %d | %d |%n", medianOf(tp, 0), medianOf(tp, 1),
@@ -228,6 +236,19 @@ public final class EndToEndBenchmark
         }
         Arrays.sort(values);
         return values[values.length / 2];
+    }
+
+    static IdleStrategy idleStrategy(final String name)
+    {
+        switch (name)
+        {
+            case "backoff":
+                return new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            case "yield":
+                return new YieldingIdleStrategy();
+            default:
+                return new BusySpinIdleStrategy();
+        }
     }
 
     private static Result median(final Result[] rounds)
@@ -368,6 +389,7 @@ public final class EndToEndBenchmark
         final String role, final int size, final int frames, final long intervalNs, final boolean latency)
         throws Exception
     {
+        final IdleStrategy idle = idleStrategy(latency ? LATENCY_IDLE : THROUGHPUT_IDLE);
         final int stride = strideFor(size);
         final int nslots = nslotsFor(stride);
         final TpHandler handler = new TpHandler(size, frames, latency);
@@ -391,7 +413,7 @@ public final class EndToEndBenchmark
             long progressNs = System.nanoTime();
             while (consumer.lastSeqSeen() < frames - 1 && System.nanoTime() < deadline)
             {
-                IDLE.idle(consumer.poll(handler, 64));
+                idle.idle(consumer.poll(handler, 64));
                 final long now = System.nanoTime();
                 if (consumer.lastSeqSeen() != progressSeq)
                 {
@@ -521,6 +543,7 @@ public final class EndToEndBenchmark
 
     private Result aeronThroughput(final int size, final int frames) throws Exception
     {
+        final IdleStrategy idle = idleStrategy(THROUGHPUT_IDLE);
         final AeronHandler handler = new AeronHandler(size, frames, false);
         try (Subscription sub = aeron.addSubscription(AERON_DATA_CHANNEL, AERON_DATA_STREAM))
         {
@@ -530,7 +553,7 @@ public final class EndToEndBenchmark
             final long deadline = System.nanoTime() + 300_000_000_000L;
             while (handler.count < frames && System.nanoTime() < deadline && (child.isAlive() || sub.isConnected()))
             {
-                IDLE.idle(sub.poll(assembler, 64));
+                idle.idle(sub.poll(assembler, 64));
             }
             sub.close();
             final double producerAlloc = awaitChild(child);
@@ -542,6 +565,7 @@ public final class EndToEndBenchmark
 
     private long[] aeronLatency(final int frames, final long intervalNs) throws Exception
     {
+        final IdleStrategy idle = idleStrategy(LATENCY_IDLE);
         final AeronHandler handler = new AeronHandler(64, frames, true);
         try (Subscription sub = aeron.addSubscription(AERON_LATENCY_CHANNEL, AERON_LATENCY_STREAM))
         {
@@ -550,7 +574,7 @@ public final class EndToEndBenchmark
             final long deadline = System.nanoTime() + 300_000_000_000L;
             while (handler.count < frames && System.nanoTime() < deadline && (child.isAlive() || sub.isConnected()))
             {
-                IDLE.idle(sub.poll(handler, 64));
+                idle.idle(sub.poll(handler, 64));
             }
             sub.close();
             awaitChild(child);
@@ -665,6 +689,7 @@ public final class EndToEndBenchmark
                 command.add(arg);
             }
         }
+        command.add("-Dbench.idle=" + (role.contains("latency") ? LATENCY_IDLE : THROUGHPUT_IDLE));
         final String extra = System.getProperty("bench.child.jvmArgs", "").trim();
         if (!extra.isEmpty())
         {
