@@ -39,6 +39,9 @@ final class ConsumerSessions
     private final ArrayList<ConsumerSession> sessions = new ArrayList<>();
     private long closedStale;
 
+    /** Why the last {@link #openStream} refused its request; null when it did not. */
+    private String openProblem;
+
     ConsumerSessions(
         final TensorPoolProducer.Context ctx,
         final NanoClock clock,
@@ -190,67 +193,77 @@ final class ConsumerSessions
     private String assignDescriptor(
         final long epoch, final ConsumerSession session, final String channel, final int requestedId)
     {
-        if (channel.isEmpty() && requestedId == 0)
-        {
-            session.closeDescriptor();
-            return null;
-        }
-        if (session.hasDescriptorStream() && channel.equals(session.descriptorChannel))
+        if (session.hasDescriptorStream() && channel.equals(session.descriptorChannel) && !channel.isEmpty())
         {
             return null;
         }
         session.closeDescriptor();
-        final String problem = checkRequest("descriptor", channel, requestedId);
-        if (problem != null)
+        final Publication publication = openStream("descriptor", epoch, session, channel, requestedId,
+            ctx.perConsumerDescriptorStreamIdLow(), ctx.perConsumerDescriptorStreamIdHigh());
+        if (publication != null)
         {
-            return problem;
+            session.descriptorChannel = channel;
+            session.descriptorStreamId = publication.streamId();
+            session.descriptorPublication = publication;
         }
-        final int id = allocateStreamId(channel, requestedId, ctx.perConsumerDescriptorStreamIdLow(),
-            ctx.perConsumerDescriptorStreamIdHigh());
-        if (id == 0)
-        {
-            return "rejected per-consumer descriptor stream: no stream id free in the configured range [" +
-                ctx.perConsumerDescriptorStreamIdLow() + ", " + ctx.perConsumerDescriptorStreamIdHigh() + "]";
-        }
-        session.descriptorChannel = channel;
-        session.descriptorStreamId = id;
-        session.descriptorPublication = ctx.aeron().addPublication(channel, id);
-        LOG.info("stream={} epoch={} consumer={} assigned per-consumer descriptor stream {}/{}",
-            Integer.toUnsignedString(streamId), epoch, Integer.toUnsignedString(session.consumerId), channel, id);
-        return null;
+        return openProblem;
     }
 
     private String assignControl(
         final long epoch, final ConsumerSession session, final String channel, final int requestedId)
     {
-        if (channel.isEmpty() && requestedId == 0)
-        {
-            session.closeControl();
-            return null;
-        }
-        if (session.hasControlStream() && channel.equals(session.controlChannel))
+        if (session.hasControlStream() && channel.equals(session.controlChannel) && !channel.isEmpty())
         {
             return null;
         }
         session.closeControl();
-        final String problem = checkRequest("control", channel, requestedId);
-        if (problem != null)
+        final Publication publication = openStream("control", epoch, session, channel, requestedId,
+            ctx.perConsumerControlStreamIdLow(), ctx.perConsumerControlStreamIdHigh());
+        if (publication != null)
         {
-            return problem;
+            session.controlChannel = channel;
+            session.controlStreamId = publication.streamId();
+            session.controlPublication = publication;
         }
-        final int id = allocateStreamId(channel, requestedId, ctx.perConsumerControlStreamIdLow(),
-            ctx.perConsumerControlStreamIdHigh());
+        return openProblem;
+    }
+
+    /**
+     * Open a per-consumer {@code kind} stream for a request (Wire §5): nothing for an absent request (empty channel
+     * and id 0), else validate it and take an id from {@code [low, high]}. Leaves the reason for a refusal in
+     * {@link #openProblem} (null when there is none).
+     *
+     * @return the publication, or null when nothing was requested or the request was refused.
+     */
+    private Publication openStream(
+        final String kind,
+        final long epoch,
+        final ConsumerSession session,
+        final String channel,
+        final int requestedId,
+        final int low,
+        final int high)
+    {
+        openProblem = null;
+        if (channel.isEmpty() && requestedId == 0)
+        {
+            return null;
+        }
+        openProblem = checkRequest(kind, channel, requestedId);
+        if (openProblem != null)
+        {
+            return null;
+        }
+        final int id = allocateStreamId(channel, requestedId, low, high);
         if (id == 0)
         {
-            return "rejected per-consumer control stream: no stream id free in the configured range [" +
-                ctx.perConsumerControlStreamIdLow() + ", " + ctx.perConsumerControlStreamIdHigh() + "]";
+            openProblem = "rejected per-consumer " + kind + " stream: no stream id free in the configured range [" +
+                low + ", " + high + "]";
+            return null;
         }
-        session.controlChannel = channel;
-        session.controlStreamId = id;
-        session.controlPublication = ctx.aeron().addPublication(channel, id);
-        LOG.info("stream={} epoch={} consumer={} assigned per-consumer control stream {}/{}",
-            Integer.toUnsignedString(streamId), epoch, Integer.toUnsignedString(session.consumerId), channel, id);
-        return null;
+        LOG.info("stream={} epoch={} consumer={} assigned per-consumer {} stream {}/{}",
+            Integer.toUnsignedString(streamId), epoch, Integer.toUnsignedString(session.consumerId), kind, channel, id);
+        return ctx.aeron().addPublication(channel, id);
     }
 
     /** Wire §10.1.2: both channel and id, a parseable Aeron channel of media ipc or udp. */
