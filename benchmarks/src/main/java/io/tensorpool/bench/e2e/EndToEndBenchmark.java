@@ -132,22 +132,19 @@ public final class EndToEndBenchmark
         for (final int size : sizes)
         {
             final int frames = (int)Math.max(2000, Math.max(4000, Math.min(400_000, TOTAL_BYTES / size)) * scale);
-            // the baseline's best of three, so a descheduled copy run cannot flatter the ratio
-            Result copy = plainCopy(size, frames);
-            for (int i = 0; i < 2; i++)
-            {
-                final Result again = plainCopy(size, frames);
-                copy = again.framesPerSec > copy.framesPerSec ? again : copy;
-            }
-            // tensorpool and Aeron alternate, and each reports its median round: one unlucky round on a shared box
-            // moves neither side of the ratio
+            // the three paths run in interleaved rounds (copy, tensorpool, Aeron, copy, ...) and each reports its
+            // median round: this machine's memory bandwidth drifts over seconds, so rounds taken side by side compare
+            // like with like, and one unlucky round moves no side of a ratio
+            final Result[] copyRounds = new Result[rounds];
             final Result[] tpRounds = new Result[rounds];
             final Result[] aeRounds = new Result[rounds];
             for (int r = 0; r < rounds; r++)
             {
+                copyRounds[r] = plainCopy(size, frames);
                 tpRounds[r] = tensorPoolThroughput(size, frames);
                 aeRounds[r] = aeronThroughput(size, frames);
             }
+            final Result copy = median(copyRounds);
             final Result tp = median(tpRounds);
             final Result ae = median(aeRounds);
             rows.add(String.format(Locale.ROOT,
@@ -159,7 +156,7 @@ public final class EndToEndBenchmark
         }
         System.out.println();
         System.out.println("Throughput, producer and consumer in separate JVMs over aeron:ipc (frames/s and GB/s; " +
-            "tensorpool and Aeron: median of " + rounds + " alternating rounds; plain copy: best of 3; receive " +
+            "each the median of " + rounds + " interleaved rounds; receive " +
             "loops: " + THROUGHPUT_IDLE + ")");
         System.out.println("| size     | frames  | tensorpool f/s    GB/s | aeron ipc f/s     GB/s | plain copy f/s    " +
             "GB/s | tp/copy | tp/aeron | alloc B/frame cons/prod |");
