@@ -73,14 +73,18 @@ final class MetadataPublisher
         }
     }
 
-    /** Offer {@code DataSourceAnnounce} then {@code DataSourceMeta} once; never blocks, a lost one is resent. */
-    void publish(final long nowNs, final long epoch, final long metaVersion)
+    /**
+     * Offer {@code DataSourceAnnounce} then {@code DataSourceMeta} once; never blocks.
+     *
+     * @return true when the publication accepted both (false: not connected yet, back-pressured; send again).
+     */
+    boolean publish(final long nowNs, final long epoch, final long metaVersion)
     {
         int length = encoder.dataSourceAnnounce(streamId, producerId, epoch, metaVersion, ctx.dataSourceName(),
             ctx.dataSourceSummary());
-        EncodedOffer.offer(metadataPublication, encoder, length);
+        final boolean announced = EncodedOffer.offer(metadataPublication, encoder, length) > 0;
         length = encoder.dataSourceMeta(streamId, metaVersion, nowNs, metaKeys, metaFormats, metaValues);
-        EncodedOffer.offer(metadataPublication, encoder, length);
+        return EncodedOffer.offer(metadataPublication, encoder, length) > 0 && announced;
     }
 
     /**

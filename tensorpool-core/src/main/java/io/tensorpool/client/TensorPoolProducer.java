@@ -101,6 +101,8 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     private long nextAnnounceNs;
     private long nextQosNs;
     private long nextMetadataNs;
+    /** How soon an undelivered data source declaration is sent again. */
+    private static final long METADATA_RETRY_NS = 10_000_000L;
     private long nextSessionCheckNs;
 
     private long framesPublished;
@@ -330,7 +332,10 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
     {
         metadata.attributes(attributes);
         metaVersion = (metaVersion + 1) & 0xFFFF_FFFFL;
-        metadata.publish(clock.nanoTime(), epoch, metaVersion);
+        if (!metadata.publish(clock.nanoTime(), epoch, metaVersion))
+        {
+            nextMetadataNs = clock.nanoTime(); // not received: the next duty cycle sends it again
+        }
         return metaVersion;
     }
 
@@ -442,8 +447,10 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         // the declaration names the epoch, so it waits for the regions (a driver lease may take a while)
         if (regions != null && nowNs - nextMetadataNs >= 0)
         {
-            nextMetadataNs = nowNs + ctx.metadataPeriodNs();
-            metadata.publish(nowNs, epoch, metaVersion);
+            // a declaration nobody received (the publication not yet connected, back-pressure) is sent again soon
+            // rather than a whole period later: a short-lived producer would otherwise never be found by name
+            nextMetadataNs = nowNs + (metadata.publish(nowNs, epoch, metaVersion) ?
+                ctx.metadataPeriodNs() : Math.min(ctx.metadataPeriodNs(), METADATA_RETRY_NS));
             work++;
         }
         if (nowNs - nextSessionCheckNs >= 0)
