@@ -14,7 +14,7 @@ import org.agrona.MutableDirectBuffer;
 import java.nio.charset.StandardCharsets;
 
 /** Hand-encoded wire messages for discovery tests, built with the generated encoders. Returns encoded lengths. */
-final class TestMessages
+public final class TestMessages
 {
     private TestMessages()
     {
@@ -121,7 +121,8 @@ final class TestMessages
     }
 
     /** A raw request, so tests can send what a well-behaved client never would. */
-    static int request(
+    /** A {@code DiscoveryRequest} (Discovery §5) by name and tags; client id 7, no stream/producer/source filter. */
+    public static int request(
         final MutableDirectBuffer buffer, final long requestId, final String responseChannel,
         final long responseStreamId, final String name, final String... tags)
     {

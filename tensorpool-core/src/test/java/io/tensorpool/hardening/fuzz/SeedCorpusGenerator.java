@@ -1,6 +1,5 @@
 package io.tensorpool.hardening.fuzz;
 
-import io.tensorpool.codecs.discovery.DiscoveryRequestEncoder;
 import io.tensorpool.codecs.discovery.DiscoveryResponseEncoder;
 import io.tensorpool.codecs.discovery.DiscoveryStatus;
 import io.tensorpool.codecs.driver.HugepagesPolicy;
@@ -15,6 +14,7 @@ import io.tensorpool.codecs.wire.MajorOrder;
 import io.tensorpool.codecs.wire.Mode;
 import io.tensorpool.codecs.wire.ProgressUnit;
 import io.tensorpool.control.WireMessageEncoder;
+import io.tensorpool.discovery.TestMessages;
 import io.tensorpool.driver.DriverResponseEncoder;
 import io.tensorpool.driver.client.DriverRequestEncoder;
 import io.tensorpool.shm.FrameClaim;
@@ -131,9 +131,9 @@ class SeedCorpusGenerator
     private void discoverySeeds() throws IOException
     {
         final String requests = "ServiceHandlerFuzzTestInputs/discoveryRequest";
-        write(requests, "query-all", buffer, request(1, "aeron:ipc?term-length=64k", 7011, "", new String[0]));
-        write(requests, "query-name-tags", buffer, request(2, "aeron:ipc?term-length=64k", 7011, "camera-1",
-            new String[]{"rgb", "front"}));
+        write(requests, "query-all", buffer, TestMessages.request(buffer, 1, "aeron:ipc?term-length=64k", 7011, ""));
+        write(requests, "query-name-tags", buffer, TestMessages.request(buffer, 2, "aeron:ipc?term-length=64k", 7011,
+            "camera-1", "rgb", "front"));
 
         final WireMessageEncoder wire = new WireMessageEncoder();
         final String feed = "ServiceHandlerFuzzTestInputs/discoveryFeed";
@@ -265,30 +265,6 @@ class SeedCorpusGenerator
         {
             writeBytes(dir, "docs-example", Files.readAllBytes(example));
         }
-    }
-
-    private int request(
-        final long requestId, final String responseChannel, final long responseStreamId, final String name,
-        final String[] tags)
-    {
-        final DiscoveryRequestEncoder e = new DiscoveryRequestEncoder()
-            .wrapAndApplyHeader(buffer, 0, new io.tensorpool.codecs.discovery.MessageHeaderEncoder())
-            .requestId(requestId)
-            .clientId(7)
-            .responseStreamId(responseStreamId)
-            .streamId(DiscoveryRequestEncoder.streamIdNullValue())
-            .producerId(DiscoveryRequestEncoder.producerIdNullValue())
-            .dataSourceId(DiscoveryRequestEncoder.dataSourceIdNullValue());
-        final DiscoveryRequestEncoder.TagsEncoder t = e.tagsCount(tags.length);
-        for (final String tag : tags)
-        {
-            final byte[] b = bytes(tag);
-            t.next().putTag(b, 0, b.length);
-        }
-        e.responseChannel(responseChannel);
-        final byte[] nameBytes = bytes(name);
-        e.putDataSourceName(nameBytes, 0, nameBytes.length);
-        return io.tensorpool.codecs.discovery.MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength();
     }
 
     private void responseSeeds() throws IOException
