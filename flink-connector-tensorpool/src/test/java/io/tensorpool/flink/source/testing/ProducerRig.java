@@ -89,22 +89,28 @@ public final class ProducerRig implements AutoCloseable
         final int streamId, final long frames, final int frameBytes, final long intervalNs, final int nslots)
     {
         final int stride = Math.max(4096, Integer.highestOneBit(Math.max(1, frameBytes - 1)) << 1);
-        final TensorPoolProducer producer = new TensorPoolProducer(new TensorPoolProducer.Context()
+        final TensorPoolProducer producer = new TensorPoolProducer(producerContext(streamId)
+            .producerInstanceId("rig-producer-" + streamId)
+            .headerNslots(nslots)
+            .poolStrides(stride));
+        final ProducerThread thread = new ProducerThread(producer, streamId, frames, frameBytes, intervalNs);
+        producers.add(thread);
+        return thread;
+    }
+
+    /** What every rig producer shares: this rig's client and regions, fast periods, name {@code rig-<id>}, tag rig. */
+    private TensorPoolProducer.Context producerContext(final int streamId)
+    {
+        return new TensorPoolProducer.Context()
             .aeron(aeron)
             .streamId(streamId)
-            .producerInstanceId("rig-producer-" + streamId)
             .shmBaseDir(baseDir)
-            .headerNslots(nslots)
-            .poolStrides(stride)
             .announcePeriodNs(ANNOUNCE_PERIOD_NS)
             .qosPeriodNs(ANNOUNCE_PERIOD_NS)
             .metadataPeriodNs(ANNOUNCE_PERIOD_NS)
             .consumerHelloIntervalNs(ANNOUNCE_PERIOD_NS)
             .dataSourceName("rig-" + streamId)
-            .tags(List.of("rig")));
-        final ProducerThread thread = new ProducerThread(producer, streamId, frames, frameBytes, intervalNs);
-        producers.add(thread);
-        return thread;
+            .tags(List.of("rig"));
     }
 
     /** Distinct stream ids of every producer started so far. */
@@ -136,17 +142,7 @@ public final class ProducerRig implements AutoCloseable
     /** Start a producer attached through the driver, declaring name {@code rig-<id>} and tag {@code rig}. */
     public ProducerThread startAttached(final int streamId, final long frames, final int frameBytes, final long intervalNs)
     {
-        final TensorPoolProducer producer = new TensorPoolProducer(new TensorPoolProducer.Context()
-            .aeron(aeron)
-            .streamId(streamId)
-            .useDriver(true)
-            .shmBaseDir(baseDir)
-            .announcePeriodNs(ANNOUNCE_PERIOD_NS)
-            .qosPeriodNs(ANNOUNCE_PERIOD_NS)
-            .metadataPeriodNs(ANNOUNCE_PERIOD_NS)
-            .consumerHelloIntervalNs(ANNOUNCE_PERIOD_NS)
-            .dataSourceName("rig-" + streamId)
-            .tags(List.of("rig")));
+        final TensorPoolProducer producer = new TensorPoolProducer(producerContext(streamId).useDriver(true));
         final ProducerThread thread = new ProducerThread(producer, streamId, frames, frameBytes, intervalNs);
         producers.add(thread);
         return thread;
