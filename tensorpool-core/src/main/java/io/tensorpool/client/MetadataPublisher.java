@@ -80,6 +80,11 @@ final class MetadataPublisher
      */
     boolean publish(final long nowNs, final long epoch, final long metaVersion)
     {
+        if (!metadataPublication.isConnected())
+        {
+            // nobody to take it: do not encode the attributes (their strings allocate) just to be refused
+            return false;
+        }
         int length = encoder.dataSourceAnnounce(streamId, producerId, epoch, metaVersion, ctx.dataSourceName(),
             ctx.dataSourceSummary());
         final boolean announced = EncodedOffer.offer(metadataPublication, encoder, length) > 0;
