@@ -83,8 +83,9 @@ public abstract class ClientContext<C extends ClientContext<C>>
         }
         try
         {
-            aeron = LoggingAeronClients.connect(aeronDirectoryName, getClass().getEnclosingClass() == null ?
-                "client" : getClass().getEnclosingClass().getSimpleName());
+            // Contexts are nested in the client they configure: name that client in the error log
+            final Class<?> client = getClass().getEnclosingClass();
+            aeron = LoggingAeronClients.connect(aeronDirectoryName, client == null ? "client" : client.getSimpleName());
         }
         catch (final RuntimeException ex)
         {

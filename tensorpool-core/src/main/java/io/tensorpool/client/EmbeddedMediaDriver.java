@@ -60,10 +60,10 @@ public final class EmbeddedMediaDriver implements AutoCloseable
         return aeronDirectoryName;
     }
 
-    /** Connect a new Aeron client to this driver; the caller closes it. */
+    /** Connect a new Aeron client to this driver (errors logged, never ending the JVM); the caller closes it. */
     public Aeron connect()
     {
-        return Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectoryName));
+        return LoggingAeronClients.connect(aeronDirectoryName, "embedded media driver client");
     }
 
     /** Stop the driver and delete its directory. */
