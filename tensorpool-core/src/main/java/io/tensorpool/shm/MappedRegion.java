@@ -55,7 +55,8 @@ public final class MappedRegion implements AutoCloseable
         this.spec = spec;
         this.mapped = mapped;
         this.channel = channel;
-        this.buffer = new UnsafeBuffer(mapped);
+        // the mapping may be longer than the layout (whole hugepages on hugetlbfs); the buffer is exactly the layout
+        this.buffer = new UnsafeBuffer(mapped, 0, (int)spec.fileSize());
         makeUninterruptible(channel);
     }
 
@@ -123,12 +124,21 @@ public final class MappedRegion implements AutoCloseable
         if (hugepageSize > 0 && spec.regionType() == RegionType.PAYLOAD_POOL)
         {
             // Wire §15.22: on hugetlbfs the stride must be a multiple of the mount's hugepage size
-            RegionSpec.checkStride(spec.strideBytes() & 0xFFFF_FFFFL, hugepageSize);
+            try
+            {
+                RegionSpec.checkStride(spec.strideBytes() & 0xFFFF_FFFFL, hugepageSize);
+            }
+            catch (final ShmValidationException ex)
+            {
+                throw new ShmValidationException("cannot create region file " + path + " on hugetlbfs: " +
+                    ex.getMessage());
+            }
         }
         final long size = spec.fileSize();
-        if (size > Integer.MAX_VALUE)
+        final long mapLength = mappingLength(size, hugepageSize);
+        if (mapLength > Integer.MAX_VALUE)
         {
-            throw new ShmValidationException("region " + path + " would be " + size + " bytes; maximum is " +
+            throw new ShmValidationException("region " + path + " would be " + mapLength + " bytes; maximum is " +
                 Integer.MAX_VALUE);
         }
         boolean created = false;
@@ -148,13 +158,15 @@ public final class MappedRegion implements AutoCloseable
             {
                 reserve(channel, path, size);
             }
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            // mapping sizes the file: on hugetlbfs only to whole hugepages (anything else is EINVAL)
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, mapLength);
             region = new MappedRegion(path, spec, mapped, channel);
             if (prefault)
             {
                 // Pages now exist (reserved above, or by hugetlbfs at mmap time): touching them only fills the page
                 // tables, so the first frames take no faults.
-                for (long offset = ShmLayout.PAGE_SIZE; offset < size; offset += ShmLayout.PAGE_SIZE)
+                final long step = hugepageSize > 0 ? hugepageSize : ShmLayout.PAGE_SIZE;
+                for (long offset = step; offset < size; offset += step)
                 {
                     region.buffer.putByte((int)offset, (byte)0);
                 }
@@ -245,13 +257,19 @@ public final class MappedRegion implements AutoCloseable
         try
         {
             final Path path = Path.of(uri.path());
+            final long hugepageSize;
             if (uri.requireHugepages())
             {
-                final long hugepageSize = Hugepages.verify(opened.canonical());
+                hugepageSize = Hugepages.verify(opened.canonical());
                 if (expected.regionType() == RegionType.PAYLOAD_POOL)
                 {
                     RegionSpec.checkStride(expected.strideBytes() & 0xFFFF_FFFFL, hugepageSize);
                 }
+            }
+            else
+            {
+                // a writer may put a region on hugetlbfs without requiring it: it still maps in whole hugepages
+                hugepageSize = Hugepages.hugetlbfsPageSize(opened.canonical());
             }
             final long expectedSize = expected.fileSize();
             final long actualSize = channel.size();
@@ -260,13 +278,15 @@ public final class MappedRegion implements AutoCloseable
                 throw new ShmValidationException("region file " + path + " is " + actualSize +
                     " bytes, smaller than the " + expectedSize + " bytes its layout needs");
             }
-            if (expectedSize > Integer.MAX_VALUE)
+            // hugetlbfs files are whole hugepages long, and unmapping needs the whole-hugepage length
+            final long mapLength = Math.min(actualSize, mappingLength(expectedSize, hugepageSize));
+            if (mapLength > Integer.MAX_VALUE)
             {
-                throw new ShmValidationException("region " + path + " of " + expectedSize +
+                throw new ShmValidationException("region " + path + " of " + mapLength +
                     " bytes is larger than this implementation can map (" + Integer.MAX_VALUE + ")");
             }
             final MappedByteBuffer mapped = channel.map(
-                writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, expectedSize);
+                writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, mapLength);
             final MappedRegion region = new MappedRegion(path, expected, mapped, channel);
             try
             {
@@ -289,6 +309,17 @@ public final class MappedRegion implements AutoCloseable
             CloseHelper.quietClose(channel);
             throw ex;
         }
+    }
+
+    /**
+     * How much of a region file to map: its layout size, rounded up to whole hugepages on hugetlbfs, which sizes
+     * files and unmaps mappings only in whole hugepages.
+     *
+     * @param hugepageSize the mount's hugepage size, or a value {@code <= 0} when the file is not on hugetlbfs.
+     */
+    static long mappingLength(final long layoutSize, final long hugepageSize)
+    {
+        return hugepageSize > 0 ? (layoutSize + hugepageSize - 1) / hugepageSize * hugepageSize : layoutSize;
     }
 
     /** Wire §15.1: the layout is little-endian and this implementation does not byte-swap. */
