@@ -1,5 +1,6 @@
 package io.tensorpool.client;
 
+import io.tensorpool.codecs.driver.HugepagesPolicy;
 import io.tensorpool.codecs.driver.PublishMode;
 import io.tensorpool.codecs.driver.ResponseCode;
 import io.tensorpool.codecs.driver.Role;
@@ -125,6 +126,7 @@ public final class DriverRegionSource implements ProducerRegionSource, DriverCli
             .role(Role.PRODUCER)
             .clientId(context.producerId())
             .publishMode(PublishMode.EXISTING_OR_CREATE)
+            .requireHugepages(context.requireHugepages() ? HugepagesPolicy.HUGEPAGES : HugepagesPolicy.UNSPECIFIED)
             .nanoClock(context.nanoClock())
             .listener(this);
         if (firstLeaseTimeoutNs > 0)

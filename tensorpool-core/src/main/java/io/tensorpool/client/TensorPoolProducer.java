@@ -748,6 +748,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         private int[] poolIds;
         private boolean groupAccess;
         private boolean prefault;
+        private boolean requireHugepages;
         private boolean deleteStaleEpochs = true;
         private long announcePeriodNs = DEFAULT_PERIOD_NS;
         private long metaBlobSendTimeoutNs = DEFAULT_META_BLOB_SEND_TIMEOUT_NS;
@@ -956,6 +957,24 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         public boolean prefault()
         {
             return prefault;
+        }
+
+        /**
+         * Require hugepage-backed regions (Wire §15.22). Standalone: the regions must be created on a hugetlbfs mount
+         * (so {@link #shmBaseDir} must be on one, and pool strides multiples of its page size), else the producer
+         * fails to start naming the mount it found; they are announced with {@code require_hugepages=true}, so
+         * consumers verify it too. With a driver: the attach asks for {@code HUGEPAGES} and a driver that cannot
+         * provide them rejects it. Default false (standalone: whatever the base directory is; driver: its default).
+         */
+        public Context requireHugepages(final boolean requireHugepages)
+        {
+            this.requireHugepages = requireHugepages;
+            return this;
+        }
+
+        public boolean requireHugepages()
+        {
+            return requireHugepages;
         }
 
         /** Remove older epoch directories of this instance on start (Wire §15.21a.7). Default true. */

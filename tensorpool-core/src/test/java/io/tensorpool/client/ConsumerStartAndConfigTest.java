@@ -137,4 +137,18 @@ class ConsumerStartAndConfigTest
             () -> rig.producerContext(1).consumerStaleMultiplier(9).conclude());
         assertTrue(stale.getMessage().contains("9"));
     }
+
+    @Test
+    void producerRequiringHugepagesRefusesToStartOnTmpfsAndLeavesNothingBehind() throws Exception
+    {
+        final io.tensorpool.shm.ShmValidationException ex = assertThrows(
+            io.tensorpool.shm.ShmValidationException.class,
+            () -> rig.producer(rig.producerContext(7).requireHugepages(true).producerInstanceId("huge")));
+        assertTrue(ex.getMessage().contains("not hugetlbfs"), ex.getMessage());
+        assertTrue(ex.getMessage().contains(rig.baseDir.toString()), ex.getMessage());
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(rig.baseDir))
+        {
+            assertEquals(0, files.filter(java.nio.file.Files::isRegularFile).count(), "no region file is left");
+        }
+    }
 }

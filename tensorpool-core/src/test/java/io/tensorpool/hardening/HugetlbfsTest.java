@@ -176,6 +176,40 @@ class HugetlbfsTest
     }
 
     @Test
+    void standaloneProducerRequiringHugepagesAnnouncesThemAndFramesArrive()
+    {
+        TestMediaDriver media = null;
+        Aeron aeron = null;
+        TensorPoolProducer producer = null;
+        TensorPoolConsumer consumer = null;
+        try
+        {
+            media = TestMediaDriver.launch();
+            aeron = media.connect();
+            producer = new TensorPoolProducer(new TensorPoolProducer.Context()
+                .aeron(aeron)
+                .streamId(10402)
+                .shmBaseDir(mount)
+                .requireHugepages(true)
+                .headerNslots(4)
+                .poolStrides((int)HUGEPAGE)
+                .prefault(true));
+            consumer = new TensorPoolConsumer(new TensorPoolConsumer.Context()
+                .aeron(aeron)
+                .streamId(10402)
+                .allowedBaseDirs(List.of(mount)));
+            roundTrip(producer, consumer, producer::doWork);
+            assertTrue(producer.layout().headerRegionUri().endsWith("|require_hugepages=true"),
+                producer.layout().headerRegionUri());
+        }
+        finally
+        {
+            CloseHelper.quietCloseAll(consumer, producer, aeron, media);
+            StreamRegionFiles.deleteRecursively(mount.resolve("tensorpool"));
+        }
+    }
+
+    @Test
     void framesFlowThroughADriverThatRequiresHugepages()
     {
         TestMediaDriver media = null;
@@ -198,6 +232,7 @@ class HugetlbfsTest
                 .aeron(aeron)
                 .streamId(10401)
                 .useDriver(true)
+                .requireHugepages(true)
                 .shmBaseDir(mount));
             consumer = new TensorPoolConsumer(new TensorPoolConsumer.Context()
                 .aeron(aeron)
@@ -205,59 +240,62 @@ class HugetlbfsTest
                 .useDriver(true)
                 .allowedBaseDirs(List.of(mount)));
 
-            final List<byte[]> received = new ArrayList<>();
-            final FrameHandler handler = frame ->
-            {
-                final byte[] bytes = new byte[frame.valuesLength()];
-                frame.payload().getBytes(0, bytes);
-                if (frame.stillCommitted())
-                {
-                    received.add(bytes);
-                }
-            };
             final ShmDriver d = driver;
             final TensorPoolProducer p = producer;
-            final TensorPoolConsumer c = consumer;
-            final Runnable duty = () ->
+            roundTrip(producer, consumer, () ->
             {
                 d.doWork();
                 p.doWork();
-                c.poll(handler, 16);
-            };
-            Await.until("producer attached and consumer mapped", Duration.ofSeconds(30),
-                () -> p.epoch() > 0 && c.state() == TensorPoolConsumer.State.MAPPED && c.epoch() == p.epoch(), duty);
-
-            final int length = (int)HUGEPAGE - 4096;
-            final UnsafeBuffer src = new UnsafeBuffer(new byte[length]);
-            final List<byte[]> sent = new ArrayList<>();
-            for (int i = 0; i < 3; i++)
-            {
-                for (int b = 0; b < length; b += 4096)
-                {
-                    src.putInt(b, i * 1_000_003 + b);
-                }
-                final byte[] copy = new byte[length];
-                src.getBytes(0, copy);
-                sent.add(copy);
-                final long[] seq = {TensorPoolProducer.NOT_READY};
-                Await.until("frame " + i + " offered", Duration.ofSeconds(30), () ->
-                {
-                    seq[0] = p.offer(src, 0, length, Dtype.UINT8, new int[]{length}, 1);
-                    return seq[0] >= 0;
-                }, duty);
-                final int expected = i + 1;
-                Await.until("frame " + i + " received", Duration.ofSeconds(30), () -> received.size() >= expected,
-                    duty);
-            }
-            for (int i = 0; i < 3; i++)
-            {
-                assertArrayEquals(sent.get(i), received.get(i), "frame " + i + " arrives byte for byte");
-            }
+            });
         }
         finally
         {
             CloseHelper.quietCloseAll(consumer, producer, driver, aeron, media);
             StreamRegionFiles.deleteRecursively(mount.resolve("tensorpool"));
+        }
+    }
+
+    /** Three frames of nearly a hugepage each, offered one at a time, must arrive byte for byte. */
+    private static void roundTrip(final TensorPoolProducer p, final TensorPoolConsumer c, final Runnable others)
+    {
+        final List<byte[]> received = new ArrayList<>();
+        final FrameHandler handler = frame ->
+        {
+            final byte[] bytes = new byte[frame.valuesLength()];
+            frame.payload().getBytes(0, bytes);
+            if (frame.stillCommitted())
+            {
+                received.add(bytes);
+            }
+        };
+        final Runnable duty = () ->
+        {
+            others.run();
+            c.poll(handler, 16);
+        };
+        Await.until("producer ready and consumer mapped", Duration.ofSeconds(30),
+            () -> p.epoch() > 0 && c.state() == TensorPoolConsumer.State.MAPPED && c.epoch() == p.epoch(), duty);
+
+        final int length = (int)HUGEPAGE - 4096;
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[length]);
+        final List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            for (int b = 0; b < length; b += 4096)
+            {
+                src.putInt(b, i * 1_000_003 + b);
+            }
+            final byte[] copy = new byte[length];
+            src.getBytes(0, copy);
+            sent.add(copy);
+            Await.until("frame " + i + " offered", Duration.ofSeconds(30),
+                () -> p.offer(src, 0, length, Dtype.UINT8, new int[]{length}, 1) >= 0, duty);
+            final int expected = i + 1;
+            Await.until("frame " + i + " received", Duration.ofSeconds(30), () -> received.size() >= expected, duty);
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            assertArrayEquals(sent.get(i), received.get(i), "frame " + i + " arrives byte for byte");
         }
     }
 
