@@ -2,6 +2,7 @@ package io.tensorpool.cli;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
+import io.tensorpool.client.LoggingAeronClients;
 import picocli.CommandLine.Option;
 
 import java.io.File;
@@ -29,7 +30,7 @@ final class AeronOptions
         requireActiveMediaDriver(aeronDir);
         try
         {
-            return Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
+            return LoggingAeronClients.connect(aeronDir, "cli");
         }
         catch (final RuntimeException ex)
         {

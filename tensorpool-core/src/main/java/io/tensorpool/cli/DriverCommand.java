@@ -7,6 +7,7 @@ import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.driver.exceptions.ActiveDriverException;
+import io.tensorpool.client.LoggingAeronClients;
 import io.tensorpool.control.DefaultEndpoints;
 import io.tensorpool.discovery.DiscoveryProvider;
 import io.tensorpool.discovery.DriverFeed;
@@ -134,7 +135,7 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
                     aeronDir = mediaDriver.aeronDirectoryName();
                 }
             }
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
+            aeron = LoggingAeronClients.connect(aeronDir, "cli driver");
             driver = new ShmDriver(ctx.aeron(aeron).launchEmbeddedMediaDriver(false));
             final ShmDriver.Context c = driver.context();
             if (!noDiscovery)

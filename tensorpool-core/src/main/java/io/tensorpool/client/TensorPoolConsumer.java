@@ -490,6 +490,10 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         if (nowNs - nextLivenessNs >= 0)
         {
             nextLivenessNs = nowNs + ctx.helloPeriodNs();
+            if (ctx.aeron().isClosed())
+            {
+                LoggingAeronClients.requireOpen(ctx.aeron(), "consumer stream=" + Integer.toUnsignedString(streamId));
+            }
             work += checkLiveness(nowNs);
         }
         return work;

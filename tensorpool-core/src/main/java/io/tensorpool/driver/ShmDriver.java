@@ -6,6 +6,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.tensorpool.client.LoggingAeronClients;
 import io.tensorpool.control.DefaultEndpoints;
 import io.tensorpool.discovery.DiscoveryProvider;
 import io.tensorpool.discovery.DriverFeed;
@@ -89,16 +90,8 @@ public final class ShmDriver implements Agent, AutoCloseable
                     }
                     mediaDriver = MediaDriver.launchEmbedded(mdCtx);
                 }
-                final Aeron.Context aeronCtx = new Aeron.Context();
-                if (mediaDriver != null)
-                {
-                    aeronCtx.aeronDirectoryName(mediaDriver.aeronDirectoryName());
-                }
-                else if (ctx.aeronDirectoryName() != null)
-                {
-                    aeronCtx.aeronDirectoryName(ctx.aeronDirectoryName());
-                }
-                client = Aeron.connect(aeronCtx);
+                client = LoggingAeronClients.connect(mediaDriver != null ? mediaDriver.aeronDirectoryName() :
+                    ctx.aeronDirectoryName(), "SHM driver " + ctx.instanceId());
                 ownsAeron = true;
             }
             subscription = client.addSubscription(ctx.controlChannel(), ctx.controlStreamId());
@@ -193,6 +186,10 @@ public final class ShmDriver implements Agent, AutoCloseable
         if (closed || conductor.isTerminated())
         {
             return 0;
+        }
+        if (aeron.isClosed())
+        {
+            LoggingAeronClients.requireOpen(aeron, "SHM driver " + ctx.instanceId());
         }
         int work = controlSubscription.poll(assembler, FRAGMENT_LIMIT);
         work += conductor.onTimers(ctx.nanoClock().nanoTime());

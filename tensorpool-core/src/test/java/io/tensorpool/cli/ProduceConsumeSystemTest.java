@@ -78,6 +78,42 @@ class ProduceConsumeSystemTest
     }
 
     @Test
+    void consumerEndsWithAOneLineErrorWhenTheMediaDriverGoes() throws Exception
+    {
+        // Aeron's default client error handler would print a stack trace and exit the JVM (this test's, too)
+        final String previous = System.setProperty("aeron.driver.timeout", "1000");
+        try
+        {
+            final CompletableFuture<CliRun> consumer = inBackground("consume", "--stream", "10004", "--duration",
+                "60");
+            try (Aeron probe = mediaDriver.connect())
+            {
+                // the consumer is running once its publications exist (nothing else here publishes)
+                Await.until("the consumer started", Duration.ofSeconds(30), () -> countersOfType(probe,
+                    io.aeron.driver.status.PublisherLimit.PUBLISHER_LIMIT_TYPE_ID) > 0, Thread::onSpinWait);
+            }
+            mediaDriver.close();
+            final CliRun run = consumer.get(30, TimeUnit.SECONDS);
+            assertEquals(1, run.exitCode, run::toString);
+            assertEquals(1, run.err.lines().filter(l -> l.startsWith("tensorpool consume:")).count(), run::toString);
+            assertTrue(run.err.contains("consumer stream=10004 cannot continue: its Aeron client is closed (the " +
+                "media driver in " + mediaDriver.aeronDirectoryName() + " stopped answering"), run::toString);
+            assertFalse(run.err.contains("\tat "), "no stack trace without --verbose: " + run);
+        }
+        finally
+        {
+            if (previous == null)
+            {
+                System.clearProperty("aeron.driver.timeout");
+            }
+            else
+            {
+                System.setProperty("aeron.driver.timeout", previous);
+            }
+        }
+    }
+
+    @Test
     void consumerExitsWithStatusOneWhenFramesFailVerification() throws Exception
     {
         inBackground("produce", "--standalone", "--stream", "10001", "--rate", "200", "--shape", "1024",
@@ -157,6 +193,19 @@ class ProduceConsumeSystemTest
             "4294967296");
         assertUsage("--count must not be negative, was -1", "produce", "--stream", "1", "--count", "-1");
         assertUsage("--count must not be negative, was -2", "consume", "--stream", "1", "--count", "-2");
+    }
+
+    private static int countersOfType(final Aeron aeron, final int typeId)
+    {
+        final int[] count = {0};
+        aeron.countersReader().forEach((id, type, key, label) ->
+        {
+            if (type == typeId)
+            {
+                count[0]++;
+            }
+        });
+        return count[0];
     }
 
     private void assertUsage(final String expected, final String... args)

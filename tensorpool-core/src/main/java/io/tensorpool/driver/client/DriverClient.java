@@ -5,6 +5,7 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
+import io.tensorpool.client.LoggingAeronClients;
 import io.tensorpool.codecs.driver.HugepagesPolicy;
 import io.tensorpool.codecs.driver.LeaseRevokeReason;
 import io.tensorpool.codecs.driver.PublishMode;
@@ -107,12 +108,7 @@ public final class DriverClient implements Agent, AutoCloseable
         {
             if (owns)
             {
-                final Aeron.Context aeronCtx = new Aeron.Context();
-                if (ctx.aeronDirectoryName() != null)
-                {
-                    aeronCtx.aeronDirectoryName(ctx.aeronDirectoryName());
-                }
-                client = Aeron.connect(aeronCtx);
+                client = LoggingAeronClients.connect(ctx.aeronDirectoryName(), "driver client");
             }
             pub = client.addPublication(ctx.controlChannel(), ctx.controlStreamId());
             control = client.addSubscription(ctx.controlChannel(), ctx.controlStreamId());
