@@ -53,12 +53,9 @@ class FullShmTest
     void mountTinyTmpfs() throws Exception
     {
         mount = Files.createDirectories(tmp.resolve("tiny"));
-        final Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_BYTES + ",mode=0700",
-            "tmpfs", mount.toString()).redirectErrorStream(true).start();
-        final boolean exited = p.waitFor(30, TimeUnit.SECONDS);
-        mounted = exited && p.exitValue() == 0;
-        final String output = exited ? new String(p.getInputStream().readAllBytes()).trim() : "mount timed out";
-        assumeTrue(mounted, "cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN): " + output);
+        final String refused = ScratchMount.mount("tmpfs", "size=" + TMPFS_BYTES + ",mode=0700", mount);
+        mounted = refused == null;
+        assumeTrue(mounted, refused);
     }
 
     @AfterEach
@@ -66,15 +63,8 @@ class FullShmTest
     {
         if (mounted)
         {
-            final Process p = new ProcessBuilder("umount", mount.toString()).start();
-            final boolean busy = !p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0;
-            if (busy)
-            {
-                // still busy means a mapping or descriptor leaked into this JVM: detach it so the machine is left
-                // clean, and fail the test that leaked it
-                new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(30, TimeUnit.SECONDS);
-            }
-            assertFalse(busy, "the tmpfs was still in use after the test: a region leaked its mapping or file");
+            assertFalse(ScratchMount.unmount(mount),
+                "the tmpfs was still in use after the test: a region leaked its mapping or file");
         }
     }
 

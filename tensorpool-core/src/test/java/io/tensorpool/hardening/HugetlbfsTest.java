@@ -31,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,12 +99,9 @@ class HugetlbfsTest
     {
         assumeTrue(skipReason == null, skipReason);
         mount = Files.createDirectories(tmp.resolve("huge"));
-        final Process p = new ProcessBuilder("mount", "-t", "hugetlbfs", "-o", "pagesize=2M,mode=0700",
-            "none", mount.toString()).redirectErrorStream(true).start();
-        final boolean exited = p.waitFor(30, TimeUnit.SECONDS);
-        mounted = exited && p.exitValue() == 0;
-        final String output = exited ? new String(p.getInputStream().readAllBytes()).trim() : "mount timed out";
-        assumeTrue(mounted, "cannot mount hugetlbfs here (needs root with CAP_SYS_ADMIN): " + output);
+        final String refused = ScratchMount.mount("hugetlbfs", "pagesize=2M,mode=0700", mount);
+        mounted = refused == null;
+        assumeTrue(mounted, refused);
     }
 
     @AfterEach
@@ -113,13 +109,8 @@ class HugetlbfsTest
     {
         if (mounted)
         {
-            final Process p = new ProcessBuilder("umount", mount.toString()).start();
-            final boolean busy = !p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0;
-            if (busy)
-            {
-                new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(30, TimeUnit.SECONDS);
-            }
-            assertFalse(busy, "hugetlbfs was still in use after the test: a region leaked its mapping or file");
+            assertFalse(ScratchMount.unmount(mount),
+                "hugetlbfs was still in use after the test: a region leaked its mapping or file");
         }
     }
 
