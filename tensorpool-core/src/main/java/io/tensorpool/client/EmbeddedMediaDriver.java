@@ -7,6 +7,7 @@ import org.agrona.CloseHelper;
 import io.tensorpool.shm.StreamRegionFiles;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.UUID;
 
 /**
@@ -41,17 +42,36 @@ public final class EmbeddedMediaDriver implements AutoCloseable
     {
         final File shm = new File("/dev/shm");
         final File parent = shm.isDirectory() ? shm : new File(System.getProperty("java.io.tmpdir"));
+        return new EmbeddedMediaDriver(MediaDriver.launchEmbedded(
+            context(parent, directoryPrefix).spiesSimulateConnection(spiesSimulateConnection)));
+    }
+
+    /**
+     * Launch a driver like {@link #launch()} whose files live under {@code parentDir} and are sized in whole pages of
+     * {@code filePageSize}: with a hugetlbfs mount and its hugepage size, Aeron's log buffers sit on hugepages too.
+     * Storage checks are off there (hugetlbfs reports no usable space to {@code statfs}-based checks).
+     */
+    public static EmbeddedMediaDriver launchIn(final Path parentDir, final String directoryPrefix, final int filePageSize)
+    {
+        final MediaDriver.Context ctx = context(parentDir.toFile(), directoryPrefix).filePageSize(filePageSize);
+        if (filePageSize > 4096)
+        {
+            ctx.performStorageChecks(false);
+        }
+        return new EmbeddedMediaDriver(MediaDriver.launchEmbedded(ctx));
+    }
+
+    private static MediaDriver.Context context(final File parent, final String directoryPrefix)
+    {
         final String dir = new File(parent, directoryPrefix + UUID.randomUUID()).getAbsolutePath();
-        final MediaDriver.Context ctx = new MediaDriver.Context()
+        return new MediaDriver.Context()
             .aeronDirectoryName(dir)
             .threadingMode(ThreadingMode.SHARED)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .termBufferSparseFile(true)
             .ipcTermBufferLength(4 * 1024 * 1024)
-            .publicationTermBufferLength(4 * 1024 * 1024)
-            .spiesSimulateConnection(spiesSimulateConnection);
-        return new EmbeddedMediaDriver(MediaDriver.launchEmbedded(ctx));
+            .publicationTermBufferLength(4 * 1024 * 1024);
     }
 
     /** The driver's directory, for {@code Aeron.Context.aeronDirectoryName}. */

@@ -12,10 +12,12 @@ import io.tensorpool.client.TensorPoolConsumer;
 import io.tensorpool.client.TensorPoolProducer;
 import io.tensorpool.shm.FrameClaim;
 import io.tensorpool.shm.FrameView;
+import io.tensorpool.shm.Hugepages;
 import io.tensorpool.shm.StreamRegionFiles;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -26,10 +28,13 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +53,9 @@ import java.util.Locale;
  * {@code bench.rounds} alternating tensorpool/Aeron rounds per size (default 3, the median is reported);
  * {@code bench.idle} how receive loops and latency senders wait: {@code spin} (default, spin hint), {@code yield}
  * ({@code Thread.yield()}, lets other threads in at once where cores are shared) or {@code backoff};
- * {@code bench.parts} any of {@code throughput,cost,latency} (default all).
+ * {@code bench.parts} any of {@code throughput,cost,latency} (default all); {@code bench.hugepages} a hugetlbfs mount:
+ * then every path runs on hugepages (tensorpool's regions, the plain copy's ring and the media driver's log buffers
+ * all live there; pool strides are at least one hugepage, as Wire §15.22 requires).
  */
 public final class EndToEndBenchmark
 {
@@ -70,6 +77,11 @@ public final class EndToEndBenchmark
     static final String THROUGHPUT_IDLE = System.getProperty("bench.idle", "spin");
     static final String LATENCY_IDLE = System.getProperty("bench.idle",
         Runtime.getRuntime().availableProcessors() < 4 ? "yield" : "spin");
+    /** A hugetlbfs mount every path runs on ({@code -Dbench.hugepages}), or null for /dev/shm and heap-less memory. */
+    static final String HUGEPAGES_DIR = System.getProperty("bench.hugepages");
+    /** The smallest pool stride: a page, or on hugetlbfs its hugepage (Wire §15.22). */
+    static final int STRIDE_FLOOR = HUGEPAGES_DIR == null ? 4096 :
+        (int)Math.max(4096, Hugepages.hugetlbfsPageSize(Paths.get(HUGEPAGES_DIR)));
     /** The first 1/WARMUP_DIVISOR of every run is not timed: the sending JVM is fresh and its JIT still compiling. */
     static final int WARMUP_DIVISOR = 4;
 
@@ -86,10 +98,23 @@ public final class EndToEndBenchmark
     private EndToEndBenchmark(final double scale) throws IOException
     {
         this.scale = scale;
-        this.driver = EmbeddedMediaDriver.launch();
+        if (HUGEPAGES_DIR != null)
+        {
+            final Path mount = Paths.get(HUGEPAGES_DIR);
+            if (Hugepages.hugetlbfsPageSize(mount) <= 0)
+            {
+                throw new IllegalArgumentException("bench.hugepages=" + HUGEPAGES_DIR + " is not on a hugetlbfs mount");
+            }
+            this.driver = EmbeddedMediaDriver.launchIn(mount, "tp-bench-aeron-", STRIDE_FLOOR);
+            this.baseDir = Files.createTempDirectory(mount, "tp-bench-");
+        }
+        else
+        {
+            this.driver = EmbeddedMediaDriver.launch();
+            final Path shm = Paths.get("/dev/shm");
+            this.baseDir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get("/tmp"), "tp-bench-");
+        }
         this.aeron = driver.connect();
-        final Path shm = Paths.get("/dev/shm");
-        this.baseDir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get("/tmp"), "tp-bench-");
     }
 
     public static void main(final String[] args) throws Exception
@@ -157,7 +182,8 @@ public final class EndToEndBenchmark
         System.out.println();
         System.out.println("Throughput, producer and consumer in separate JVMs over aeron:ipc (frames/s and GB/s; " +
             "each the median of " + rounds + " interleaved rounds; receive " +
-            "loops: " + THROUGHPUT_IDLE + ")");
+            "loops: " + THROUGHPUT_IDLE + "; memory: " + (HUGEPAGES_DIR == null ? "4 KiB pages" :
+            (STRIDE_FLOOR >> 20) + " MiB hugepages in " + HUGEPAGES_DIR + " for all three paths") + ")");
         System.out.println("| size     | frames  | tensorpool f/s    GB/s | aeron ipc f/s     GB/s | plain copy f/s    " +
             "GB/s | tp/copy | tp/aeron | alloc B/frame cons/prod |");
         System.out.println("|---|---|---|---|---|---|---|---|");
@@ -277,9 +303,12 @@ public final class EndToEndBenchmark
     private Result plainCopy(final int size, final int frames)
     {
         final int stride = strideFor(size);
-        final int nslots = nslotsFor(stride);
+        final int nslots = nslotsFor(size);
         final UnsafeBuffer src = new UnsafeBuffer(BufferUtil.allocateDirectAligned(size, 64));
-        final UnsafeBuffer ring = new UnsafeBuffer(BufferUtil.allocateDirectAligned(nslots * stride, 4096));
+        // on hugepages the copy's ring is a hugetlbfs mapping too, so the baseline gets the same TLB reach
+        final MappedByteBuffer hugeRing = HUGEPAGES_DIR == null ? null : mapScratchRing((long)nslots * stride);
+        final UnsafeBuffer ring = hugeRing != null ? new UnsafeBuffer(hugeRing) :
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(nslots * stride, 4096));
         final UnsafeBuffer dst = new UnsafeBuffer(0, 0);
         long sink = 0;
         final int warmup = frames / EndToEndBenchmark.WARMUP_DIVISOR;
@@ -300,7 +329,38 @@ public final class EndToEndBenchmark
         {
             System.out.println("sink");
         }
+        if (hugeRing != null)
+        {
+            IoUtil.unmap(hugeRing);
+        }
         return new Result(frames - warmup, size, elapsed);
+    }
+
+    /** A ring-sized hugetlbfs mapping for the plain copy (in whole hugepages; the file is gone once mapped). */
+    private MappedByteBuffer mapScratchRing(final long length)
+    {
+        final long mapped = (length + STRIDE_FLOOR - 1) / STRIDE_FLOOR * STRIDE_FLOOR;
+        final Path file = baseDir.resolve("copy-ring");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE))
+        {
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, mapped);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot map a " + mapped + "-byte copy ring in " + baseDir, ex);
+        }
+        finally
+        {
+            try
+            {
+                Files.deleteIfExists(file);
+            }
+            catch (final IOException ignore)
+            {
+                // removed with baseDir at the end
+            }
+        }
     }
 
     // ---------------------------------------------------------------- same-thread cost
@@ -309,7 +369,7 @@ public final class EndToEndBenchmark
     private double[] sameThreadCost(final int size, final int frames)
     {
         final int stride = strideFor(size);
-        final int nslots = nslotsFor(stride);
+        final int nslots = nslotsFor(size);
         final TpHandler handler = new TpHandler(size, frames, false);
         try (TensorPoolProducer producer = new TensorPoolProducer(new TensorPoolProducer.Context()
             .aeron(aeron).streamId(TP_STREAM + 1).shmBaseDir(baseDir).producerInstanceId("cost-" + size)
@@ -388,7 +448,7 @@ public final class EndToEndBenchmark
     {
         final IdleStrategy idle = idleStrategy(latency ? LATENCY_IDLE : THROUGHPUT_IDLE);
         final int stride = strideFor(size);
-        final int nslots = nslotsFor(stride);
+        final int nslots = nslotsFor(size);
         final TpHandler handler = new TpHandler(size, frames, latency);
         try (TensorPoolConsumer consumer = new TensorPoolConsumer(new TensorPoolConsumer.Context()
             .aeron(aeron)
@@ -652,13 +712,19 @@ public final class EndToEndBenchmark
 
     static int strideFor(final int size)
     {
-        return Math.max(4096, Integer.highestOneBit(size - 1) << 1);
+        return Math.max(STRIDE_FLOOR, Integer.highestOneBit(size - 1) << 1);
     }
 
-    /** Slots for a 64 MiB pool, 16..1024. */
-    static int nslotsFor(final int stride)
+    /**
+     * Slots for a 64 MiB pool of the size's natural stride (a power of two of at least 4 KiB), 16..1024. On hugepages
+     * the stride is larger but the ring keeps the same depth in frames, so both memory modes buffer alike, up to a
+     * 256 MiB pool (small frames on 2 MiB strides get fewer slots).
+     */
+    static int nslotsFor(final int size)
     {
-        return (int)Math.max(16, Math.min(1024, (64L << 20) / stride));
+        final int natural = Math.max(4096, Integer.highestOneBit(size - 1) << 1);
+        final int slots = (int)Math.max(16, Math.min(1024, (64L << 20) / natural));
+        return Integer.highestOneBit((int)Math.max(16, Math.min(slots, (256L << 20) / strideFor(size))));
     }
 
     private static long pct(final long[] values, final double percentile)
