@@ -1,6 +1,7 @@
 package io.tensorpool.driver;
 
 import io.tensorpool.shm.Hugepages;
+import io.tensorpool.shm.HugepagesExhaustedException;
 import io.tensorpool.shm.RegionPaths;
 import io.tensorpool.shm.StreamLayout;
 import io.tensorpool.shm.StreamRegionFiles;
@@ -74,9 +75,18 @@ final class DriverStream
     void advanceEpoch(final ShmDriver.Context ctx, final long nowNs)
     {
         final long epoch = lastEpoch + 1;
-        final StreamRegions created = StreamRegionFiles.create(ctx.shmBaseDir(), ctx.namespace(), directoryName,
-            streamId, epoch, profile.headerNslots(), profile.poolIds(), profile.strideBytes(), ctx.fileMode(),
-            ctx.prefault(), nowNs);
+        final StreamRegions created;
+        try
+        {
+            created = StreamRegionFiles.create(ctx.shmBaseDir(), ctx.namespace(), directoryName, streamId, epoch,
+                profile.headerNslots(), profile.poolIds(), profile.strideBytes(), ctx.fileMode(), ctx.prefault(),
+                nowNs);
+        }
+        catch (final HugepagesExhaustedException ex)
+        {
+            // Driver §4.3: hugepage-backed regions that cannot be provided are a REJECTED attach
+            throw new HugepagesUnavailableException(ex.getMessage());
+        }
         lastEpoch = epoch;
         if (ctx.requireHugepages())
         {

@@ -128,6 +128,32 @@ public final class Hugepages
         return -1;
     }
 
+    /** {@code HugePages_Free=N of M} of the default hugepage size from /proc/meminfo, for error messages. */
+    public static String freeHugepagesDescription()
+    {
+        try
+        {
+            String free = "?";
+            String total = "?";
+            for (final String line : Files.readAllLines(MEMINFO))
+            {
+                if (line.startsWith("HugePages_Free:"))
+                {
+                    free = line.substring("HugePages_Free:".length()).trim();
+                }
+                else if (line.startsWith("HugePages_Total:"))
+                {
+                    total = line.substring("HugePages_Total:".length()).trim();
+                }
+            }
+            return "HugePages_Free=" + free + " of " + total;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return "free hugepages unknown";
+        }
+    }
+
     /** Hugepagesize from /proc/meminfo in bytes, or -1 if unknown. */
     public static long defaultHugepageSize()
     {

@@ -159,7 +159,22 @@ public final class MappedRegion implements AutoCloseable
                 reserve(channel, path, size);
             }
             // mapping sizes the file: on hugetlbfs only to whole hugepages (anything else is EINVAL)
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, mapLength);
+            final MappedByteBuffer mapped;
+            try
+            {
+                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, mapLength);
+            }
+            catch (final IOException ex)
+            {
+                if (hugepageSize > 0)
+                {
+                    // hugetlbfs reserves every page at mmap: a failure here is the pool or the mount running out
+                    throw new HugepagesExhaustedException("cannot create region file " + path + ": hugetlbfs could " +
+                        "not reserve " + mapLength / hugepageSize + " hugepage(s) of " + hugepageSize + " bytes (" +
+                        Hugepages.freeHugepagesDescription() + "; raise vm.nr_hugepages or the mount's size=)", ex);
+                }
+                throw ex;
+            }
             region = new MappedRegion(path, spec, mapped, channel);
             if (prefault)
             {

@@ -4,9 +4,15 @@ import io.aeron.Aeron;
 import io.tensorpool.client.FrameHandler;
 import io.tensorpool.client.TensorPoolConsumer;
 import io.tensorpool.client.TensorPoolProducer;
+import io.tensorpool.codecs.driver.HugepagesPolicy;
+import io.tensorpool.codecs.driver.PublishMode;
+import io.tensorpool.codecs.driver.ResponseCode;
+import io.tensorpool.codecs.driver.Role;
 import io.tensorpool.codecs.wire.Dtype;
 import io.tensorpool.driver.DriverProfile;
 import io.tensorpool.driver.ShmDriver;
+import io.tensorpool.driver.client.DriverClient;
+import io.tensorpool.shm.HugepagesExhaustedException;
 import io.tensorpool.shm.MappedRegion;
 import io.tensorpool.shm.RegionPathPolicy;
 import io.tensorpool.shm.RegionSpec;
@@ -164,6 +170,62 @@ class HugetlbfsTest
         assertTrue(ex.getMessage().contains("65536"), ex.getMessage());
         assertFalse(Files.exists(mount.resolve("ns").resolve("producer-b").resolve("epoch-1")),
             "a refused stream leaves no epoch directory");
+    }
+
+    @Test
+    void runningOutOfHugepagesFailsCreationAtOnceAndTheDriverRejectsTheAttach() throws Exception
+    {
+        // a mount limited to two hugepages: a 4-slot 2 MiB pool needs five
+        final Path small = Files.createDirectories(tmp.resolve("small"));
+        final String refused = ScratchMount.mount("hugetlbfs", "pagesize=2M,size=4M,mode=0700", small);
+        assumeTrue(refused == null, refused);
+        TestMediaDriver media = null;
+        Aeron aeron = null;
+        ShmDriver driver = null;
+        DriverClient client = null;
+        try
+        {
+            final Path file = small.resolve("big.pool");
+            final HugepagesExhaustedException ex = assertThrows(HugepagesExhaustedException.class,
+                () -> MappedRegion.create(file, RegionSpec.payloadPool(1, 1, 1, 4, (int)HUGEPAGE),
+                MappedRegion.PRIVATE_FILE_MODE, true, 1, 1));
+            assertTrue(ex.getMessage().contains("cannot create region file " + file), ex.getMessage());
+            assertTrue(ex.getMessage().contains("could not reserve 5 hugepage(s) of 2097152 bytes"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("HugePages_Free="), ex.getMessage());
+            assertFalse(Files.exists(file), "a failed creation leaves no file");
+
+            media = TestMediaDriver.launch();
+            aeron = media.connect();
+            driver = new ShmDriver(new ShmDriver.Context()
+                .aeron(aeron)
+                .instanceId("small")
+                .shmBaseDir(small)
+                .requireHugepages(true)
+                .profile(new DriverProfile("huge", 4, new int[]{1}, new int[]{(int)HUGEPAGE})));
+            client = new DriverClient(new DriverClient.Context()
+                .aeron(aeron)
+                .streamId(10403)
+                .role(Role.PRODUCER)
+                .publishMode(PublishMode.EXISTING_OR_CREATE)
+                .requireHugepages(HugepagesPolicy.HUGEPAGES));
+            final ShmDriver d = driver;
+            final DriverClient c = client;
+            c.requestAttach();
+            Await.until("attach answered", Duration.ofSeconds(30), () -> c.lastCode() != null, () ->
+            {
+                d.doWork();
+                c.doWork();
+            });
+            assertEquals(ResponseCode.REJECTED, c.lastCode(), c.lastMessage());
+            assertTrue(c.lastMessage().contains("cannot provide hugepage-backed regions"), c.lastMessage());
+            assertTrue(c.lastMessage().contains("could not reserve"), c.lastMessage());
+            assertFalse(d.isTerminated(), "the driver keeps serving");
+        }
+        finally
+        {
+            CloseHelper.quietCloseAll(client, driver, aeron, media);
+            assertFalse(ScratchMount.unmount(small), "the small hugetlbfs was still in use: a mapping leaked");
+        }
     }
 
     @Test
