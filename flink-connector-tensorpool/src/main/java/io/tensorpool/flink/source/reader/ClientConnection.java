@@ -63,6 +63,8 @@ public final class ClientConnection implements TensorPoolConnection
     @Override
     public FrameSource open(final TensorPoolSplit split, final StartingPosition position)
     {
+        // a closed client (its media driver went away) opens nothing ever again: fail the reader, not retry forever
+        LoggingAeronClients.requireOpen(aeron, "tensorpool source reader");
         final TensorPoolConsumer.Context ctx = new TensorPoolConsumer.Context()
             .aeron(aeron)
             .streamId(split.streamId())

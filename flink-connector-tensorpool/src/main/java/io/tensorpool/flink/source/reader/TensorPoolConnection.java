@@ -28,7 +28,10 @@ public interface TensorPoolConnection extends AutoCloseable
      * @param position {@code EARLIEST_IN_RING} to deliver what the ring still holds before live frames (the reader
      *                 asks for it for restored splits and filters what it already emitted), else {@code LATEST}.
      * @return the attached stream.
-     * @throws Exception if attaching failed (the reader retries).
+     * @throws Exception if attaching failed (the reader retries), except an
+     *                   {@link org.agrona.concurrent.AgentTerminationException} when this connection can never open
+     *                   anything again (its Aeron client closed): that fails the reader, so Flink restarts it with a
+     *                   new connection.
      */
     FrameSource open(TensorPoolSplit split, StartingPosition position) throws Exception;
 

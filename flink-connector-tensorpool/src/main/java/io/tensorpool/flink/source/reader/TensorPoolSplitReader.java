@@ -5,6 +5,7 @@ import io.tensorpool.flink.source.StartingPosition;
 import io.tensorpool.flink.source.TensorPoolDeserializationSchema;
 import io.tensorpool.flink.source.split.TensorPoolSplit;
 import io.tensorpool.shm.FrameView;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.apache.flink.annotation.Internal;
@@ -251,6 +252,10 @@ public final class TensorPoolSplitReader<T> implements SplitReader<FetchedFrame<
                 LOG.info("tensorpool source: attached split={} epoch={} resumeEpoch={} resumeAfterSeq={}",
                     splitId, source.epoch(), epoch, lastSeq);
                 return true;
+            }
+            catch (final AgentTerminationException ex)
+            {
+                throw ex;
             }
             catch (final Exception ex)
             {

@@ -201,6 +201,49 @@ class TensorPoolSplitReaderTest
         reader.close();
     }
 
+    @Test
+    void aConnectionThatCanNeverOpenAgainFailsTheFetchInsteadOfRetrying() throws Exception
+    {
+        final TensorPoolConnection closed = new TensorPoolConnection()
+        {
+            @Override
+            public String localDriverInstanceId()
+            {
+                return null;
+            }
+
+            @Override
+            public FrameSource open(final TensorPoolSplit split, final StartingPosition position)
+            {
+                throw new org.agrona.concurrent.AgentTerminationException(
+                    "tensorpool source reader cannot continue: its Aeron client is closed");
+            }
+
+            @Override
+            public io.tensorpool.flink.source.enumerator.StreamDiscoverer discoverer()
+            {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        final TensorPoolSplitReader<byte[]> reader = new TensorPoolSplitReader<>(closed,
+            TensorPoolDeserializationSchema.rawBytes(), FrameTimestampAssigner.monotonicToEpochMillis(),
+            StartingPosition.LATEST, ReaderSettings.from(new Configuration()), metrics, retired);
+        // the split is opened as it is added (and again on each fetch until it opens): either fails the fetcher
+        final org.agrona.concurrent.AgentTerminationException ex = org.junit.jupiter.api.Assertions.assertThrows(
+            org.agrona.concurrent.AgentTerminationException.class, () ->
+            {
+                reader.handleSplitsChanges(new SplitsAddition<>(List.of(TensorPoolSplit.fresh(7, HOST, driver()))));
+                reader.fetch();
+            });
+        assertTrue(ex.getMessage().contains("Aeron client is closed"), ex.getMessage());
+        reader.close();
+    }
+
     private TensorPoolSplitReader<byte[]> reader(
         final TensorPoolDeserializationSchema<byte[]> schema,
         final StartingPosition position,
