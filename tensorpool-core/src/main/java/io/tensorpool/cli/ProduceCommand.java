@@ -6,6 +6,7 @@ import io.aeron.Aeron;
 import io.tensorpool.client.TensorPoolProducer;
 import io.tensorpool.codecs.wire.Dtype;
 import io.tensorpool.shm.FrameClaim;
+import io.tensorpool.shm.Hugepages;
 import io.tensorpool.tensor.ElementTypes;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -66,6 +67,11 @@ final class ProduceCommand implements Callable<Integer>
         "(no 'tensorpool driver' needed, only a media driver).")
     boolean standalone;
 
+    @Option(names = "--require-hugepages", description = "Regions must be hugepage-backed: with --standalone the " +
+        "--shm-dir must be on hugetlbfs (announced with require_hugepages=true), else the SHM driver is asked for " +
+        "hugepages and refuses if it has none.")
+    boolean requireHugepages;
+
     @Option(names = "--nslots", paramLabel = "N", defaultValue = "64",
         description = "With --standalone: header ring slots, a power of two (default: ${DEFAULT-VALUE}).")
     int nslots;
@@ -97,7 +103,9 @@ final class ProduceCommand implements Callable<Integer>
             throw CliArguments.usage("--dtype must be a concrete element type, was " + dtype);
         }
         final long frameBytes = CliArguments.elementCount(shape) * elementSize;
-        final int stride = CliArguments.strideFor(frameBytes, nslots);
+        // on hugetlbfs a pool stride must be whole hugepages (Wire §15.22)
+        final long hugepage = standalone ? Hugepages.hugetlbfsPageSize(endpoint.shmBaseDir()) : -1;
+        final int stride = (int)Math.max(CliArguments.strideFor(frameBytes, nslots), hugepage);
         if (rateHz < 0 || Double.isNaN(rateHz) || Double.isInfinite(rateHz))
         {
             throw CliArguments.usage("--rate must be a positive number of frames per second, was " + rateHz);
@@ -119,6 +127,7 @@ final class ProduceCommand implements Callable<Integer>
                 .shmBaseDir(endpoint.shmBaseDir())
                 .headerNslots(nslots)
                 .poolStrides(stride)
+                .requireHugepages(requireHugepages)
                 .dataSourceName(name)
                 .tags(tags));
             err.println("produce stream=" + Integer.toUnsignedString(streamIdU32) + " shape=" +

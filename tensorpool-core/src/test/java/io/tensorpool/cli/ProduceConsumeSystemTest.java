@@ -117,6 +117,17 @@ class ProduceConsumeSystemTest
     }
 
     @Test
+    void standaloneProducerRequiringHugepagesOffHugetlbfsFailsWithOneLine()
+    {
+        final CliRun run = CliRun.run(withEndpoints("produce", "--standalone", "--require-hugepages", "--stream",
+            "10005", "--count", "1"));
+        assertEquals(1, run.exitCode, run::toString);
+        assertEquals(1, run.err.lines().filter(l -> l.startsWith("tensorpool produce:")).count(), run::toString);
+        assertTrue(run.err.contains("require_hugepages=true but "), run::toString);
+        assertTrue(run.err.contains("not hugetlbfs"), run::toString);
+    }
+
+    @Test
     void consumerExitsWithStatusOneWhenFramesFailVerification() throws Exception
     {
         inBackground("produce", "--standalone", "--stream", "10001", "--rate", "200", "--shape", "1024",
