@@ -131,6 +131,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private State state = State.UNMAPPED;
     private StreamRegions regions;
     private StreamLayout mappedLayout;
+    private final MappedLayoutMatcher layoutMatcher = new MappedLayoutMatcher();
     private SlotReader reader;
     private long mappedEpoch;
     private long epochFloor;
@@ -169,6 +170,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     private long regionFaults;
     private long mapFailures;
     private long announcesOlderEpoch;
+    private long announcesConfirmed;
     private long lastWarnNs = Long.MIN_VALUE;
     private long controlResponses;
     private volatile String lastControlResponse = "";
@@ -734,6 +736,11 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         {
             if (epoch == mappedEpoch)
             {
+                if (layoutMatcher.matches(announce))
+                {
+                    announcesConfirmed++; // the steady state: compared in place, nothing decoded or allocated
+                    return;
+                }
                 final StreamLayout layout = decodeLayout(announce);
                 if (layout != null && !layout.sameRegions(mappedLayout))
                 {
@@ -820,6 +827,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         final boolean sameEpoch = mappedEpoch == layout.epoch() && mappedEpoch != 0;
         regions = mapped;
         mappedLayout = layout;
+        layoutMatcher.mapped(layout);
         reader = new SlotReader(mapped);
         reader.backingCheckPerFrame(ctx.regionBackingCheckPerFrame());
         mappedEpoch = layout.epoch();
@@ -916,6 +924,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         regions = null;
         reader = null;
         mappedLayout = null;
+        layoutMatcher.mapped(null);
         state = state == State.FALLBACK ? State.FALLBACK : State.UNMAPPED;
         replayPending = false;
         CloseHelper.quietClose(toClose);
@@ -1278,6 +1287,12 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
     public long announcesOlderEpoch()
     {
         return announcesOlderEpoch;
+    }
+
+    /** Fresh announces that described exactly the mapped regions (compared in place, without decoding). */
+    public long announcesConfirmed()
+    {
+        return announcesConfirmed;
     }
 
     public long progressDelivered()

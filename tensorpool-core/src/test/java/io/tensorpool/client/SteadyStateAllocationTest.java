@@ -60,6 +60,60 @@ class SteadyStateAllocationTest
             "allocated " + allocated + " bytes over 20000 frames and " + periods + " control periods");
     }
 
+    @Test
+    void announcesOfTheMappedLayoutAllocateNothingInTheConsumer()
+    {
+        // announces every millisecond; everything else of the control plane every 5 s, outside the window
+        final TensorPoolProducer producer = rig.producer(rig.producerContext(22).announcePeriodNs(1_000_000L)
+            .qosPeriodNs(CONTROL_PERIOD_NS).metadataPeriodNs(CONTROL_PERIOD_NS)
+            .consumerHelloIntervalNs(CONTROL_PERIOD_NS));
+        final TensorPoolConsumer consumer = rig.consumer(rig.consumerContext(22)
+            .helloPeriodNs(CONTROL_PERIOD_NS).qosPeriodNs(CONTROL_PERIOD_NS)
+            .announceFreshnessWindowNs(6 * CONTROL_PERIOD_NS));
+        final Counter counter = new Counter();
+        rig.await("mapped and confirming announces", () -> consumer.state() == TensorPoolConsumer.State.MAPPED &&
+            consumer.announcesConfirmed() > 50, () ->
+            {
+                producer.doWork();
+                consumer.poll(counter, 10);
+            });
+
+        // the producer announces from its own thread, so this thread's allocation is the consumer's alone
+        final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final Thread announcer = new Thread(() ->
+        {
+            while (running.get())
+            {
+                producer.doWork();
+                Thread.onSpinWait();
+            }
+        }, "announcer");
+        final long confirmedBefore = consumer.announcesConfirmed();
+        announcer.start();
+        final long before = allocatedBytes();
+        final long endNs = System.nanoTime() + 300_000_000L;
+        try
+        {
+            while (System.nanoTime() < endNs ||
+                (consumer.announcesConfirmed() - confirmedBefore < 100 && System.nanoTime() - endNs < 30_000_000_000L))
+            {
+                consumer.poll(counter, 10);
+            }
+        }
+        finally
+        {
+            running.set(false);
+        }
+        final long consumerAllocated = allocatedBytes() - before;
+        join(announcer);
+        final long confirmed = consumer.announcesConfirmed() - confirmedBefore;
+        System.out.println("consumer allocation over " + confirmed + " announces: " + consumerAllocated + " bytes");
+        assertTrue(confirmed >= 100, "announces confirmed: " + confirmed);
+        assertEquals(0, consumer.remaps(), "nothing was remapped");
+        // decoding each announce into a layout cost about 1 KiB; comparing in place costs nothing
+        assertTrue(consumerAllocated < 4096, consumerAllocated + " bytes over " + confirmed + " announces");
+    }
+
     private static void run(
         final TensorPoolProducer producer,
         final TensorPoolConsumer consumer,
@@ -87,6 +141,18 @@ class SteadyStateAllocationTest
             {
                 consumer.poll(counter, 64);
             }
+        }
+    }
+
+    private static void join(final Thread thread)
+    {
+        try
+        {
+            thread.join(30_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 
