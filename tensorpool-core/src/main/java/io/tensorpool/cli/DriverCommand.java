@@ -8,9 +8,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.driver.exceptions.ActiveDriverException;
 import io.tensorpool.client.LoggingAeronClients;
-import io.tensorpool.control.DefaultEndpoints;
 import io.tensorpool.discovery.DiscoveryProvider;
-import io.tensorpool.discovery.DriverFeed;
 import io.tensorpool.driver.DriverCounters;
 import io.tensorpool.driver.ShmDriver;
 import io.tensorpool.driver.DriverConfigException;
@@ -109,7 +107,6 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
         MediaDriver mediaDriver = null;
         Aeron aeron = null;
         ShmDriver driver = null;
-        DiscoveryProvider discovery = null;
         final StopSignal stop = StopSignal.install(run.duration());
         try
         {
@@ -136,16 +133,14 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
                 }
             }
             aeron = LoggingAeronClients.connect(aeronDir, "cli driver");
+            if (noDiscovery)
+            {
+                ctx.embeddedDiscovery(false);
+            }
             driver = new ShmDriver(ctx.aeron(aeron).launchEmbeddedMediaDriver(false));
             final ShmDriver.Context c = driver.context();
-            if (!noDiscovery)
-            {
-                discovery = new DiscoveryProvider(new DiscoveryProvider.Context()
-                    .aeron(aeron)
-                    .addFeed(new DriverFeed(c.instanceId(), c.controlChannel(), c.controlStreamId(),
-                        c.announceChannel(), c.announceStreamId(), DefaultEndpoints.METADATA_CHANNEL,
-                        DefaultEndpoints.METADATA_STREAM_ID)));
-            }
+            // the driver's own embedded provider (Discovery §13), driven by its duty cycle: one answer per request
+            final DiscoveryProvider discovery = driver.discoveryProvider();
 
             out.println("tensorpool driver: instance=" + c.instanceId() + " aeron-dir=" + aeronDir +
                 (mediaDriver != null ? " (embedded media driver)" : " (external media driver)") +
@@ -158,9 +153,8 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
 
             final ObjectNode summary = runDutyCycle(stop, driver, discovery, err);
             summary.put("aeronDir", aeronDir);
-            closeAgents(driver, discovery);
+            driver.onClose();
             driver = null;
-            discovery = null;
             SummaryOutput.print(out, run.json, summary);
             return TensorPoolCommand.EXIT_OK;
         }
@@ -170,7 +164,10 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
         }
         finally
         {
-            closeAgents(driver, discovery);
+            if (driver != null)
+            {
+                driver.onClose();
+            }
             CloseHelper.quietCloseAll(aeron, mediaDriver);
             // last, so that a Ctrl-C waits until everything above is closed
             stop.close();
@@ -186,17 +183,9 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
             TimeUnit.MILLISECONDS.toNanos(1));
         final long start = System.nanoTime();
         driver.onStart();
-        if (discovery != null)
-        {
-            discovery.onStart();
-        }
         while (stop.running() && !driver.isTerminated())
         {
-            int work = driver.doWork();
-            if (discovery != null)
-            {
-                work += discovery.doWork();
-            }
+            final int work = driver.doWork();
             final long now = System.nanoTime();
             if (status.due(now))
             {
@@ -236,18 +225,6 @@ final class DriverCommand implements Callable<Integer>, TensorPoolCommand.Server
             " attach_rejected=" + c.attachRejected() + " expired=" + c.leasesExpired() + " revoked=" +
             c.leasesRevoked() + " announces=" + c.announces() +
             (discovery == null ? "" : " discovery_requests=" + discovery.requestsReceived());
-    }
-
-    private static void closeAgents(final ShmDriver driver, final DiscoveryProvider discovery)
-    {
-        if (discovery != null)
-        {
-            CloseHelper.quietClose(discovery::onClose);
-        }
-        if (driver != null)
-        {
-            driver.onClose();
-        }
     }
 
     private static MediaDriver launchMediaDriver(final String dir)
