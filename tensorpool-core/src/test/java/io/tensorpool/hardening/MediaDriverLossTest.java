@@ -140,6 +140,31 @@ class MediaDriverLossTest
         }
     }
 
+    @Test
+    void driverClientOnItsOwnClientFailsNamingItself()
+    {
+        final io.tensorpool.driver.client.DriverClient client = new io.tensorpool.driver.client.DriverClient(
+            new io.tensorpool.driver.client.DriverClient.Context()
+                .aeronDirectoryName(media.aeronDirectoryName())
+                .streamId(10502)
+                .role(io.tensorpool.codecs.driver.Role.CONSUMER));
+        try
+        {
+            client.requestAttach();
+            media.close();
+            final RuntimeException[] error = {null};
+            Await.until("the driver client failed", Duration.ofSeconds(30), () -> error[0] != null,
+                () -> error[0] = failure(client::doWork));
+            assertInstanceOf(AgentTerminationException.class, error[0]);
+            assertTrue(error[0].getMessage().startsWith("driver client stream=10502 cannot continue"),
+                error[0].getMessage());
+        }
+        finally
+        {
+            CloseHelper.quietClose(client);
+        }
+    }
+
     private static RuntimeException failure(final Runnable work)
     {
         try
