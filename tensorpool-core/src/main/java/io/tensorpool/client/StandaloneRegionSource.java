@@ -1,6 +1,5 @@
 package io.tensorpool.client;
 
-import io.tensorpool.shm.Hugepages;
 import io.tensorpool.shm.MappedRegion;
 import io.tensorpool.shm.RegionPaths;
 import io.tensorpool.shm.ShmValidationException;
@@ -82,24 +81,9 @@ public final class StandaloneRegionSource implements ProducerRegionSource
         final StreamRegions created = StreamRegionFiles.create(context.shmBaseDir(), context.namespace(),
             context.producerInstanceId(), context.streamId(), epoch, headerNslots, poolIds, poolStrides,
             context.groupAccess() ? MappedRegion.GROUP_FILE_MODE : MappedRegion.PRIVATE_FILE_MODE,
-            context.prefault(), nowNs);
-        final Path createdDirectory = RegionPaths.epochDirectory(instanceDirectory(), epoch);
-        if (context.requireHugepages())
-        {
-            try
-            {
-                Hugepages.verify(created.headerRing().region().path().toRealPath());
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                CloseHelper.quietClose(created);
-                StreamRegionFiles.deleteRecursively(createdDirectory);
-                throw ex instanceof ShmValidationException ? (ShmValidationException)ex :
-                    new ShmValidationException("cannot verify hugepage backing of " + createdDirectory + ": " + ex, ex);
-            }
-        }
+            context.prefault(), context.requireHugepages(), nowNs);
         regions = created;
-        epochDirectory = createdDirectory;
+        epochDirectory = RegionPaths.epochDirectory(instanceDirectory(), epoch);
         layout = StreamRegionFiles.layoutOf(created, context.requireHugepages());
         LOG.info("stream={} epoch={} created standalone regions in {} nslots={} pools={}",
             Integer.toUnsignedString(context.streamId()), epoch, epochDirectory, headerNslots, layout.pools());

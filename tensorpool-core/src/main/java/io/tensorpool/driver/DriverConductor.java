@@ -16,6 +16,7 @@ import io.tensorpool.codecs.driver.ShmLeaseRevokedDecoder;
 import io.tensorpool.codecs.driver.ShutdownReason;
 import io.tensorpool.control.MessageShapes;
 import io.tensorpool.control.SchemaGatedHandler;
+import io.tensorpool.shm.HugepagesUnavailableException;
 import io.tensorpool.shm.ShmLayout;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -345,7 +346,7 @@ final class DriverConductor extends SchemaGatedHandler
                 counters.epochBumps++;
                 epochChanged = true;
             }
-            catch (final DriverStream.HugepagesUnavailableException ex)
+            catch (final HugepagesUnavailableException ex)
             {
                 rejectAttach(correlationId, ResponseCode.REJECTED,
                     "cannot provide hugepage-backed regions: " + ex.getMessage());

@@ -1,7 +1,5 @@
 package io.tensorpool.driver;
 
-import io.tensorpool.shm.Hugepages;
-import io.tensorpool.shm.HugepagesExhaustedException;
 import io.tensorpool.shm.RegionPaths;
 import io.tensorpool.shm.StreamLayout;
 import io.tensorpool.shm.StreamRegionFiles;
@@ -75,32 +73,10 @@ final class DriverStream
     void advanceEpoch(final ShmDriver.Context ctx, final long nowNs)
     {
         final long epoch = lastEpoch + 1;
-        final StreamRegions created;
-        try
-        {
-            created = StreamRegionFiles.create(ctx.shmBaseDir(), ctx.namespace(), directoryName, streamId, epoch,
-                profile.headerNslots(), profile.poolIds(), profile.strideBytes(), ctx.fileMode(), ctx.prefault(),
-                nowNs);
-        }
-        catch (final HugepagesExhaustedException ex)
-        {
-            // Driver §4.3: hugepage-backed regions that cannot be provided are a REJECTED attach
-            throw new HugepagesUnavailableException(ex.getMessage());
-        }
+        final StreamRegions created = StreamRegionFiles.create(ctx.shmBaseDir(), ctx.namespace(), directoryName,
+            streamId, epoch, profile.headerNslots(), profile.poolIds(), profile.strideBytes(), ctx.fileMode(),
+            ctx.prefault(), ctx.requireHugepages(), nowNs);
         lastEpoch = epoch;
-        if (ctx.requireHugepages())
-        {
-            try
-            {
-                Hugepages.verify(created.headerRing().region().path());
-            }
-            catch (final RuntimeException ex)
-            {
-                CloseHelper.quietClose(created);
-                StreamRegionFiles.deleteRecursively(RegionPaths.epochDirectory(streamDirectory, epoch));
-                throw new HugepagesUnavailableException(ex.getMessage());
-            }
-        }
         if (regions != null)
         {
             retiredEpochs.addLast(new long[]{regions.epoch(), nowNs});
@@ -168,17 +144,6 @@ final class DriverStream
             removed++;
         }
         return removed;
-    }
-
-    /** Region creation could not provide hugepage-backed files (Driver §4.3: REJECTED, not INTERNAL_ERROR). */
-    static final class HugepagesUnavailableException extends RuntimeException
-    {
-        private static final long serialVersionUID = 1L;
-
-        HugepagesUnavailableException(final String message)
-        {
-            super(message);
-        }
     }
 
     void close()

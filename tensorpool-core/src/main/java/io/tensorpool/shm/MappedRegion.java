@@ -1,6 +1,7 @@
 package io.tensorpool.shm;
 
 import io.tensorpool.codecs.wire.RegionType;
+import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
@@ -169,7 +170,7 @@ public final class MappedRegion implements AutoCloseable
                 if (hugepageSize > 0)
                 {
                     // hugetlbfs reserves every page at mmap: a failure here is the pool or the mount running out
-                    throw new HugepagesExhaustedException("cannot create region file " + path + ": hugetlbfs could " +
+                    throw new HugepagesUnavailableException("cannot create region file " + path + ": hugetlbfs could " +
                         "not reserve " + mapLength / hugepageSize + " hugepage(s) of " + hugepageSize + " bytes (" +
                         Hugepages.freeHugepagesDescription() + "; raise vm.nr_hugepages or the mount's size=)", ex);
                 }
@@ -330,11 +331,12 @@ public final class MappedRegion implements AutoCloseable
      * How much of a region file to map: its layout size, rounded up to whole hugepages on hugetlbfs, which sizes
      * files and unmaps mappings only in whole hugepages.
      *
-     * @param hugepageSize the mount's hugepage size, or a value {@code <= 0} when the file is not on hugetlbfs.
+     * @param hugepageSize the mount's hugepage size (a power of two), or a value {@code <= 0} when the file is not on
+     *                     hugetlbfs.
      */
     static long mappingLength(final long layoutSize, final long hugepageSize)
     {
-        return hugepageSize > 0 ? (layoutSize + hugepageSize - 1) / hugepageSize * hugepageSize : layoutSize;
+        return hugepageSize > 0 ? BitUtil.align(layoutSize, hugepageSize) : layoutSize;
     }
 
     /** Wire §15.1: the layout is little-endian and this implementation does not byte-swap. */

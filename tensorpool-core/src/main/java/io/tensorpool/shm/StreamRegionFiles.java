@@ -47,6 +47,32 @@ public final class StreamRegionFiles
         final boolean prefault,
         final long nowNs)
     {
+        return create(baseDir, namespace, producerInstanceId, streamId, epoch, nslots, poolIds, strides, fileMode,
+            prefault, false, nowNs);
+    }
+
+    /**
+     * {@link #create(Path, String, String, int, long, int, int[], int[], Set, boolean, long)}, optionally requiring
+     * hugepage-backed regions (Wire §15.22): the epoch directory must then be on hugetlbfs, checked before any file
+     * is created.
+     *
+     * @throws HugepagesUnavailableException if hugepages are required and the directory is not on hugetlbfs, or if
+     *                                       the kernel has none left for a region on hugetlbfs.
+     */
+    public static StreamRegions create(
+        final Path baseDir,
+        final String namespace,
+        final String producerInstanceId,
+        final int streamId,
+        final long epoch,
+        final int nslots,
+        final int[] poolIds,
+        final int[] strides,
+        final Set<PosixFilePermission> fileMode,
+        final boolean prefault,
+        final boolean requireHugepages,
+        final long nowNs)
+    {
         if (poolIds.length == 0 || poolIds.length != strides.length)
         {
             throw new ShmValidationException("a stream needs at least one pool and one stride per pool, got " +
@@ -62,6 +88,10 @@ public final class StreamRegionFiles
         final List<MappedRegion> created = new ArrayList<>();
         try
         {
+            if (requireHugepages)
+            {
+                requireHugetlbfs(epochDir);
+            }
             final MappedRegion header = MappedRegion.create(RegionPaths.headerRing(epochDir),
                 RegionSpec.headerRing(streamId, epoch, nslots), fileMode, prefault, pid, nowNs);
             created.add(header);
@@ -84,7 +114,20 @@ public final class StreamRegionFiles
         }
     }
 
-    /** The layout a region owner announces for regions it created. */
+    private static void requireHugetlbfs(final Path epochDir)
+    {
+        try
+        {
+            Hugepages.verify(epochDir.toRealPath());
+        }
+        catch (final ShmValidationException | IOException ex)
+        {
+            throw new HugepagesUnavailableException(ex instanceof ShmValidationException ? ex.getMessage() :
+                "cannot verify hugepage backing of " + epochDir + ": " + ex, ex);
+        }
+    }
+
+        /** The layout a region owner announces for regions it created. */
     public static StreamLayout layoutOf(final StreamRegions regions, final boolean requireHugepages)
     {
         final List<PoolDescriptor> pools = new ArrayList<>();

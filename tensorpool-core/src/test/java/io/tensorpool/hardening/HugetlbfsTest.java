@@ -12,7 +12,7 @@ import io.tensorpool.codecs.wire.Dtype;
 import io.tensorpool.driver.DriverProfile;
 import io.tensorpool.driver.ShmDriver;
 import io.tensorpool.driver.client.DriverClient;
-import io.tensorpool.shm.HugepagesExhaustedException;
+import io.tensorpool.shm.HugepagesUnavailableException;
 import io.tensorpool.shm.MappedRegion;
 import io.tensorpool.shm.RegionPathPolicy;
 import io.tensorpool.shm.RegionSpec;
@@ -186,7 +186,7 @@ class HugetlbfsTest
         try
         {
             final Path file = small.resolve("big.pool");
-            final HugepagesExhaustedException ex = assertThrows(HugepagesExhaustedException.class,
+            final HugepagesUnavailableException ex = assertThrows(HugepagesUnavailableException.class,
                 () -> MappedRegion.create(file, RegionSpec.payloadPool(1, 1, 1, 4, (int)HUGEPAGE),
                 MappedRegion.PRIVATE_FILE_MODE, true, 1, 1));
             assertTrue(ex.getMessage().contains("cannot create region file " + file), ex.getMessage());
