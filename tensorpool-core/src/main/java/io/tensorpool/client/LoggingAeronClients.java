@@ -67,4 +67,16 @@ public final class LoggingAeronClients
                 aeron.context().aeronDirectoryName() + " stopped answering, or the client was closed by its owner)");
         }
     }
+
+    /**
+     * {@link #requireOpen(Aeron, String)} for an agent of one stream, named {@code "<agent> stream=<id>"}; the name is
+     * built only if the client is closed.
+     */
+    public static void requireOpen(final Aeron aeron, final String agent, final int streamId)
+    {
+        if (aeron.isClosed())
+        {
+            requireOpen(aeron, agent + " stream=" + Integer.toUnsignedString(streamId));
+        }
+    }
 }

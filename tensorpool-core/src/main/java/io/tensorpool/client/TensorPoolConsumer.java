@@ -492,10 +492,7 @@ public final class TensorPoolConsumer implements Agent, AutoCloseable
         if (nowNs - nextLivenessNs >= 0)
         {
             nextLivenessNs = nowNs + ctx.helloPeriodNs();
-            if (ctx.aeron().isClosed())
-            {
-                LoggingAeronClients.requireOpen(ctx.aeron(), "consumer stream=" + Integer.toUnsignedString(streamId));
-            }
+            LoggingAeronClients.requireOpen(ctx.aeron(), "consumer", streamId);
             work += checkLiveness(nowNs);
         }
         return work;

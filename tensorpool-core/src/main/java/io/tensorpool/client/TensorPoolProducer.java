@@ -433,10 +433,7 @@ public final class TensorPoolProducer implements Agent, AutoCloseable
         if (nowNs - nextAnnounceNs >= 0)
         {
             nextAnnounceNs = nowNs + ctx.announcePeriodNs();
-            if (ctx.aeron().isClosed())
-            {
-                LoggingAeronClients.requireOpen(ctx.aeron(), "producer stream=" + Integer.toUnsignedString(streamId));
-            }
+            LoggingAeronClients.requireOpen(ctx.aeron(), "producer", streamId);
             work += announce(nowNs);
         }
         if (nowNs - nextQosNs >= 0)

@@ -47,6 +47,8 @@ public final class ShmDriver implements Agent, AutoCloseable
     private final Context ctx;
     private final MediaDriver embeddedMediaDriver;
     private final Aeron aeron;
+    /** Names this driver in the failure once its Aeron client is closed (built once, not per duty cycle). */
+    private final String agentName;
     private final boolean ownsAeron;
     private final Subscription controlSubscription;
     private final Publication controlPublication;
@@ -111,6 +113,7 @@ public final class ShmDriver implements Agent, AutoCloseable
         }
         this.embeddedMediaDriver = mediaDriver;
         this.aeron = client;
+        this.agentName = "SHM driver " + this.ctx.instanceId();
         this.controlSubscription = subscription;
         this.controlPublication = control;
         this.announcePublication = announce;
@@ -187,10 +190,7 @@ public final class ShmDriver implements Agent, AutoCloseable
         {
             return 0;
         }
-        if (aeron.isClosed())
-        {
-            LoggingAeronClients.requireOpen(aeron, "SHM driver " + ctx.instanceId());
-        }
+        LoggingAeronClients.requireOpen(aeron, agentName);
         int work = controlSubscription.poll(assembler, FRAGMENT_LIMIT);
         work += conductor.onTimers(ctx.nanoClock().nanoTime());
         if (discovery != null)

@@ -198,10 +198,7 @@ public final class DriverClient implements Agent, AutoCloseable
         {
             return 0;
         }
-        if (aeron.isClosed())
-        {
-            LoggingAeronClients.requireOpen(aeron, "driver client stream=" + Integer.toUnsignedString(ctx.streamId()));
-        }
+        LoggingAeronClients.requireOpen(aeron, "driver client", ctx.streamId());
         int work = controlSubscription.poll(controlAssembler, FRAGMENT_LIMIT);
         if (announceSubscription != null)
         {
