@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -104,7 +105,8 @@ final class ProduceCommand implements Callable<Integer>
         }
         final long frameBytes = CliArguments.elementCount(shape) * elementSize;
         // on hugetlbfs a pool stride must be whole hugepages (Wire §15.22)
-        final long hugepage = standalone ? Hugepages.hugetlbfsPageSize(endpoint.shmBaseDir()) : -1;
+        final Path shmBaseDir = endpoint.shmBaseDir();
+        final long hugepage = standalone ? Hugepages.hugetlbfsPageSize(shmBaseDir) : -1;
         final int stride = (int)Math.max(CliArguments.strideFor(frameBytes, nslots), hugepage);
         if (rateHz < 0 || Double.isNaN(rateHz) || Double.isInfinite(rateHz))
         {
@@ -124,7 +126,7 @@ final class ProduceCommand implements Callable<Integer>
                 .aeron(aeron)
                 .useDriver(!standalone)
                 .streamId(streamIdU32)
-                .shmBaseDir(endpoint.shmBaseDir())
+                .shmBaseDir(shmBaseDir)
                 .headerNslots(nslots)
                 .poolStrides(stride)
                 .requireHugepages(requireHugepages)

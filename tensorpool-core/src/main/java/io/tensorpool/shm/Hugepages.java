@@ -131,49 +131,57 @@ public final class Hugepages
     /** {@code HugePages_Free=N of M} of the default hugepage size from /proc/meminfo, for error messages. */
     public static String freeHugepagesDescription()
     {
-        try
-        {
-            String free = "?";
-            String total = "?";
-            for (final String line : Files.readAllLines(MEMINFO))
-            {
-                if (line.startsWith("HugePages_Free:"))
-                {
-                    free = line.substring("HugePages_Free:".length()).trim();
-                }
-                else if (line.startsWith("HugePages_Total:"))
-                {
-                    total = line.substring("HugePages_Total:".length()).trim();
-                }
-            }
-            return "HugePages_Free=" + free + " of " + total;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return "free hugepages unknown";
-        }
+        final List<String> meminfo = meminfoLines();
+        final String free = field(meminfo, "HugePages_Free:");
+        final String total = field(meminfo, "HugePages_Total:");
+        return free == null && total == null ? "free hugepages unknown" :
+            "HugePages_Free=" + (free == null ? "?" : free) + " of " + (total == null ? "?" : total);
     }
 
     /** Hugepagesize from /proc/meminfo in bytes, or -1 if unknown. */
     public static long defaultHugepageSize()
     {
+        final String value = field(meminfoLines(), "Hugepagesize:");
         try
         {
-            for (final String line : Files.readAllLines(MEMINFO))
+            if (value != null)
             {
-                if (line.startsWith("Hugepagesize:"))
-                {
-                    final String[] parts = line.substring("Hugepagesize:".length()).trim().split("\\s+");
-                    final long value = Long.parseLong(parts[0]);
-                    return parts.length > 1 && "kB".equals(parts[1]) ? value * 1024 : value;
-                }
+                final String[] parts = value.split("\\s+");
+                final long number = Long.parseLong(parts[0]);
+                return parts.length > 1 && "kB".equals(parts[1]) ? number * 1024 : number;
             }
         }
-        catch (final IOException | RuntimeException ignore)
+        catch (final RuntimeException ignore)
         {
             // unknown: callers fail closed
         }
         return -1;
+    }
+
+    /** The lines of /proc/meminfo, or none if it cannot be read. */
+    private static List<String> meminfoLines()
+    {
+        try
+        {
+            return Files.readAllLines(MEMINFO);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return List.of();
+        }
+    }
+
+    /** The trimmed value of the meminfo line starting with {@code key}, or null if absent. */
+    private static String field(final List<String> meminfo, final String key)
+    {
+        for (final String line : meminfo)
+        {
+            if (line.startsWith(key))
+            {
+                return line.substring(key.length()).trim();
+            }
+        }
+        return null;
     }
 
     private static long parseSize(final String text)

@@ -14,6 +14,7 @@ import io.tensorpool.shm.FrameClaim;
 import io.tensorpool.shm.FrameView;
 import io.tensorpool.shm.Hugepages;
 import io.tensorpool.shm.StreamRegionFiles;
+import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -339,7 +340,7 @@ public final class EndToEndBenchmark
     /** A ring-sized hugetlbfs mapping for the plain copy (in whole hugepages; the file is gone once mapped). */
     private MappedByteBuffer mapScratchRing(final long length)
     {
-        final long mapped = (length + STRIDE_FLOOR - 1) / STRIDE_FLOOR * STRIDE_FLOOR;
+        final long mapped = BitUtil.align(length, (long)STRIDE_FLOOR);
         final Path file = baseDir.resolve("copy-ring");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
             StandardOpenOption.WRITE))
