@@ -104,10 +104,7 @@ final class ProduceCommand implements Callable<Integer>
             throw CliArguments.usage("--dtype must be a concrete element type, was " + dtype);
         }
         final long frameBytes = CliArguments.elementCount(shape) * elementSize;
-        // on hugetlbfs a pool stride must be whole hugepages (Wire §15.22)
-        final Path shmBaseDir = endpoint.shmBaseDir();
-        final long hugepage = standalone ? Hugepages.hugetlbfsPageSize(shmBaseDir) : -1;
-        final int stride = (int)Math.max(CliArguments.strideFor(frameBytes, nslots), hugepage);
+        final int frameStride = CliArguments.strideFor(frameBytes, nslots);
         if (rateHz < 0 || Double.isNaN(rateHz) || Double.isInfinite(rateHz))
         {
             throw CliArguments.usage("--rate must be a positive number of frames per second, was " + rateHz);
@@ -122,6 +119,11 @@ final class ProduceCommand implements Callable<Integer>
         try
         {
             aeron = endpoint.connect();
+            // only once a media driver answered: the base directory is created when missing
+            final Path shmBaseDir = endpoint.shmBaseDir();
+            // on hugetlbfs a pool stride must be whole hugepages (Wire §15.22)
+            final long hugepage = standalone ? Hugepages.hugetlbfsPageSize(shmBaseDir) : -1;
+            final int stride = (int)Math.max(frameStride, hugepage);
             producer = new TensorPoolProducer(new TensorPoolProducer.Context()
                 .aeron(aeron)
                 .useDriver(!standalone)
